@@ -1,16 +1,279 @@
-// Command curfew runs a command inside a kill container.
+// Command curfew runs a command inside a kill container and guarantees that
+// when the run ends (the command exits, a timeout fires, or curfew is told
+// to stop) every process the command started is gone and the run's temp
+// files are removed.
 package main
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/fatih/color"
+	"github.com/mattn/go-isatty"
+	"github.com/urfave/cli/v2"
+
+	"github.com/curfew/curfew/runner"
 )
+
+const progName = "curfew"
+
+// version is set at release time with -ldflags "-X main.version=...".
+var version = ""
 
 func main() { os.Exit(run(os.Args, os.Stdout, os.Stderr)) }
 
 // run is main without os.Exit, so that deferred cleanup always happens and
-// testscript can drive it in-process.
+// testscript can drive it in-process. It returns the exit status; when the
+// command died of a signal it makes curfew die of the same signal instead.
 func run(args []string, stdout, stderr io.Writer) int {
-	_, _, _ = args, stdout, stderr
-	return 125
+	// fatih/color decides from stdout; our diagnostics go to stderr.
+	color.NoColor = os.Getenv("NO_COLOR") != "" || !isatty.IsTerminal(os.Stderr.Fd())
+
+	var res runner.Result
+	var runErr error
+	ran := false
+	app := newApp(stdout, stderr, func(cfg runner.Config) {
+		ran = true
+		res, runErr = runner.Run(cfg)
+	})
+	if err := app.Run(args); err != nil {
+		return report(stderr, err)
+	}
+	if !ran { // --help or --version
+		return 0
+	}
+	if runErr != nil {
+		errorf(stderr, "%s", describe(runErr, app.Metadata["argv0"]))
+		if errors.Is(runErr, runner.ErrUnavailable) {
+			hintf(stderr, "leave out --container (or use auto) to let curfew pick a container that works here")
+		}
+		return res.Status
+	}
+	if res.Signal != 0 {
+		return runner.Die(res.Signal)
+	}
+	return res.Status
+}
+
+// usageError is bad input on the command line or in the environment.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+
+// report prints a usage error or a failure of curfew itself and returns 125.
+func report(stderr io.Writer, err error) int {
+	var ue *usageError
+	if errors.As(err, &ue) {
+		errorf(stderr, "%s", ue.err)
+		hintf(stderr, "run '%s --help' for usage", progName)
+		return runner.StatusFailed
+	}
+	errorf(stderr, "%v", err)
+	return runner.StatusFailed
+}
+
+// describe words a run error for the user.
+func describe(err error, argv0 any) string {
+	var se *runner.StartError
+	if errors.As(err, &se) {
+		reason := se.Err
+		if errors.Is(se.Err, runner.ErrNotFound) {
+			return fmt.Sprintf("cannot run %q: command not found", argv0)
+		}
+		var pe *os.PathError
+		if errors.As(reason, &pe) {
+			reason = pe.Err
+		}
+		return fmt.Sprintf("cannot run %q: %v", argv0, reason)
+	}
+	return err.Error()
+}
+
+func newApp(stdout, stderr io.Writer, start func(runner.Config)) *cli.App {
+	// Only --version prints the version: -v stays free, and must not swallow
+	// a command (curfew -v would otherwise print the version and run nothing).
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version and exit"}
+	return &cli.App{
+		Name:                      progName,
+		Usage:                     "run a command in a kill container: nothing it starts outlives the run",
+		UsageText:                 "curfew [flags] [--] COMMAND [ARG...]",
+		Description:               description,
+		ArgsUsage:                 "[--] COMMAND [ARG...]",
+		Version:                   versionString(),
+		HideHelpCommand:           true, // "curfew help" runs a program named help
+		DisableSliceFlagSeparator: true, // --cleanup takes paths, and paths may hold commas
+		Writer:                    stdout,
+		ErrWriter:                 stderr,
+		Flags:                     flags(),
+		Metadata:                  map[string]any{},
+		ExitErrHandler:            func(*cli.Context, error) {}, // exit only from main
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return &usageError{err: rephrase(err)}
+		},
+		Action: func(c *cli.Context) error {
+			cfg, err := config(c, stderr)
+			if err != nil {
+				return err
+			}
+			c.App.Metadata["argv0"] = cfg.Argv[0]
+			start(cfg)
+			return nil
+		},
+	}
+}
+
+const description = `curfew starts COMMAND inside a kill container and, when the run ends, makes sure
+every process COMMAND started is gone and the run's files are removed.
+
+The run ends when COMMAND exits, when --timeout elapses, or when curfew receives
+SIGINT, SIGTERM, SIGHUP or SIGQUIT. Then every process of the run gets the first
+stage's signal followed by SIGCONT, then --kill-after of grace, then SIGKILL,
+also processes that left the process group or session. The first stop signal
+curfew receives is the one sent (Ctrl+C stays SIGINT); a second one skips to the
+next stage at once. Other signals (USR1, USR2, WINCH, CONT, ...) go to COMMAND's
+process group unchanged. When COMMAND exits while other processes of the run
+remain, curfew stops them the same way and exits with COMMAND's status.
+
+Containers (--container): "cgroup" starts COMMAND inside a new cgroup v2 leaf
+(needs a writable cgroup2 mount: root, or a delegated subtree); "subreaper"
+makes curfew a child subreaper and tracks the run through /proc, unprivileged.
+"auto" (the default) uses cgroup where it works, else subreaper; --verbose says
+which. Linux only so far: on Windows and macOS curfew does not run commands yet.
+
+DURATION: Go syntax (1m30s, 250ms) or GNU timeout syntax (90 = seconds, 1.5,
+with one suffix s, m, h or d). SIGNAL: TERM, SIGTERM, term or 15.
+
+Exit status: COMMAND's own; 124 timed out (unless --preserve-status); 125 curfew
+failed or bad usage; 126 COMMAND cannot run; 127 COMMAND not found. If COMMAND is
+killed by signal N, or curfew is stopped by signal N before COMMAND exited by
+itself, curfew dies of signal N too, so the shell sees 128+N. A COMMAND that
+itself exits 124 to 127 cannot be told apart from curfew.`
+
+func flags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "timeout", Aliases: []string{"t"}, EnvVars: []string{"CURFEW_TIMEOUT"}, Value: "0",
+			Usage: "stop the run after `DURATION`; 0 means never"},
+		&cli.StringFlag{Name: "signal", Aliases: []string{"s"}, EnvVars: []string{"CURFEW_SIGNAL"}, Value: "TERM",
+			Usage: "first `SIGNAL` sent on a timeout"},
+		&cli.StringFlag{Name: "kill-after", Aliases: []string{"k"}, EnvVars: []string{"CURFEW_KILL_AFTER"}, Value: "5s",
+			Usage: "grace `DURATION` after the signal before SIGKILL"},
+		&cli.StringFlag{Name: "stop", EnvVars: []string{"CURFEW_STOP"},
+			Usage: "the whole shutdown `PLAN`, e.g. INT/7.5s,TERM/2.5s (SIGKILL always ends it); overrides -s/--signal and -k/--kill-after"},
+		&cli.BoolFlag{Name: "preserve-status",
+			Usage: "exit with the command's status even when timed out"},
+		&cli.StringFlag{Name: "container", EnvVars: []string{"CURFEW_CONTAINER"}, Value: "auto",
+			Usage: "kill container `MODE`: auto, cgroup or subreaper"},
+		&cli.BoolFlag{Name: "tmpdir", EnvVars: []string{"CURFEW_TMPDIR"},
+			Usage: "give the command a private temp dir (TMPDIR, TMP, TEMP), removed at the end"},
+		&cli.StringSliceFlag{Name: "cleanup",
+			Usage: "remove `PATH` at the end (repeatable; last given, first removed)"},
+		&cli.BoolFlag{Name: "verbose", Usage: "say each step as it happens"},
+		&cli.BoolFlag{Name: "quiet", Usage: "say nothing but errors"},
+	}
+}
+
+// config turns the parsed command line into a runner.Config.
+func config(c *cli.Context, stderr io.Writer) (runner.Config, error) {
+	var cfg runner.Config
+	usage := func(format string, args ...any) (runner.Config, error) {
+		return cfg, &usageError{err: fmt.Errorf(format, args...)}
+	}
+	cfg.Argv = c.Args().Slice()
+	if len(cfg.Argv) == 0 {
+		return usage("no command given")
+	}
+	timeout, err := runner.ParseDuration(c.String("timeout"))
+	if err != nil {
+		return usage("-t/--timeout: %v", err)
+	}
+	sig, err := runner.ParseSignal(c.String("signal"))
+	if err != nil {
+		return usage("-s/--signal: %v", err)
+	}
+	killAfter, err := runner.ParseDuration(c.String("kill-after"))
+	if err != nil {
+		return usage("-k/--kill-after: %v", err)
+	}
+	cfg.Plan = runner.DefaultPlan(sig, killAfter)
+	if c.IsSet("stop") {
+		if cfg.Plan, err = runner.ParsePlan(c.String("stop")); err != nil {
+			return usage("--stop: %v", err)
+		}
+	}
+	switch mode := c.String("container"); mode {
+	case "auto", "cgroup", "subreaper":
+		cfg.Container = mode
+	default:
+		return usage("--container: unknown mode %q: want auto, cgroup or subreaper", mode)
+	}
+	if c.Bool("verbose") && c.Bool("quiet") {
+		return usage("--verbose and --quiet cannot be used together")
+	}
+	cfg.Timeout = timeout
+	cfg.PreserveStatus = c.Bool("preserve-status")
+	cfg.TempDir = c.Bool("tmpdir")
+	cfg.Cleanup = c.StringSlice("cleanup")
+	cfg.Events = events(stderr, c.Bool("verbose"), c.Bool("quiet"))
+	return cfg, nil
+}
+
+// events renders the runner's events: infos with --verbose, warnings unless
+// --quiet.
+func events(stderr io.Writer, verbose, quiet bool) func(runner.Event) {
+	return func(e runner.Event) {
+		switch {
+		case quiet:
+		case e.Level == runner.Warning:
+			warnf(stderr, "%s", e.Text)
+		case verbose:
+			fmt.Fprintf(stderr, "%s: %s %s\n", progName, color.New(color.Faint).Sprintf("+%.3fs", e.At.Seconds()), e.Text)
+		}
+	}
+}
+
+// rephrase turns the flag package's errors into curfew's wording.
+func rephrase(err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		// The flag package reports --bogus as -bogus; show what was typed.
+		if name = strings.TrimLeft(name, "-"); len(name) > 1 {
+			return fmt.Errorf("unknown flag %q", "--"+name)
+		}
+		return fmt.Errorf("unknown flag %q", "-"+name)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return fmt.Errorf("flag %q needs a value", name)
+	}
+	return err
+}
+
+// severity colours the severity word of a diagnostic, and nothing else.
+var severity = map[string]*color.Color{
+	"error:":   color.New(color.FgRed, color.Bold),
+	"warning:": color.New(color.FgYellow),
+	"hint:":    color.New(color.FgCyan),
+}
+
+func diag(w io.Writer, level, format string, args ...any) {
+	fmt.Fprintf(w, "%s: %s %s\n", progName, severity[level].Sprint(level), fmt.Sprintf(format, args...))
+}
+
+func errorf(w io.Writer, format string, args ...any) { diag(w, "error:", format, args...) }
+func warnf(w io.Writer, format string, args ...any)  { diag(w, "warning:", format, args...) }
+func hintf(w io.Writer, format string, args ...any)  { diag(w, "hint:", format, args...) }
+
+// versionString is the release version, or the module version for a
+// go-installed binary, or "devel".
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
 }

@@ -1,0 +1,36 @@
+package runner
+
+import (
+	"fmt"
+	"time"
+)
+
+// Level tells how an Event should be shown.
+type Level int
+
+// Event levels.
+const (
+	Info    Level = iota // shown with --verbose
+	Warning              // shown unless --quiet
+)
+
+// Event is one thing that happened during a run, for main to render.
+type Event struct {
+	Level Level
+	At    time.Duration // since the run started
+	Text  string        // one lower-case line, no trailing period
+}
+
+// logger stamps events with the time since the run started.
+type logger struct {
+	emit  func(Event)
+	start time.Time
+}
+
+func (l *logger) info(format string, args ...any) { l.send(Info, format, args...) }
+
+func (l *logger) warn(format string, args ...any) { l.send(Warning, format, args...) }
+
+func (l *logger) send(level Level, format string, args ...any) {
+	l.emit(Event{Level: level, At: time.Since(l.start), Text: fmt.Sprintf(format, args...)})
+}

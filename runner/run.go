@@ -1,0 +1,243 @@
+// Package runner runs one command inside a kill container: it prepares the
+// container and the cleanup list, spawns the command, watches it, stops
+// everything it started and removes what the run created. It never prints:
+// progress and warnings go to Config.Events.
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/curfew/curfew/cleanup"
+	"github.com/curfew/curfew/platform"
+)
+
+// Config is one run, as the command line described it.
+type Config struct {
+	Argv           []string      // the command and its arguments
+	Timeout        time.Duration // stop the run after this long; 0 means never
+	Plan           Plan          // the shutdown stages; DefaultPlan(SIGTERM, 5s) when nil
+	PreserveStatus bool          // exit with the command's status even when timed out
+	Container      string        // platform.ModeAuto, ModeCgroup or ModeSubreaper
+	TempDir        bool          // give the command a private TMPDIR
+	Cleanup        []string      // paths to remove at the end, in the order given
+	Events         func(Event)   // receives progress and warnings; may be nil
+}
+
+// Result is how a run ended.
+type Result struct {
+	Outcome Outcome
+	// Status is the exit status curfew should end with.
+	Status int
+	// Signal, when not 0, is the signal curfew should die of (see Die), so
+	// that its parent sees the command's own death; Status is the fallback.
+	Signal    syscall.Signal
+	Container string // the container mode used
+}
+
+// Run runs cfg.Argv inside a kill container and returns once every process
+// it started is gone and the run's files are removed. An error comes with a
+// Result whose Status is 125, 126 or 127.
+func Run(cfg Config) (Result, error) {
+	if len(cfg.Argv) == 0 {
+		return failed(StatusFailed), errors.New("no command given")
+	}
+	if cfg.Plan == nil {
+		cfg.Plan = DefaultPlan(syscall.SIGTERM, 5*time.Second)
+	}
+	emit := cfg.Events
+	if emit == nil {
+		emit = func(Event) {}
+	}
+	start := time.Now()
+	log := &logger{emit: emit, start: start}
+
+	files, err := prepareCleanup(cfg.Cleanup)
+	if err != nil {
+		return failed(StatusFailed), err
+	}
+	path, err := findCommand(cfg.Argv[0])
+	if err != nil {
+		removeFiles(log, files)
+		return failed(startStatus(err)), &StartError{Status: startStatus(err), Err: err}
+	}
+	// Listen before the first fork, so that no signal and no child exit can
+	// slip past between the spawn and the watch loop.
+	sigs := listen()
+	defer sigs.close()
+
+	c, err := platform.NewContainer(cfg.Container)
+	if err != nil {
+		removeFiles(log, files)
+		return failed(StatusFailed), err
+	}
+	log.info("container: %s", c.Why())
+	defer removeContainer(log, c)
+
+	env := os.Environ()
+	if cfg.TempDir {
+		dir, err := files.TempDir("curfew-")
+		if err != nil {
+			removeFiles(log, files)
+			return failed(StatusFailed), fmt.Errorf("cannot create temp dir: %w", err)
+		}
+		log.info("temp dir: %s", dir)
+		env = withTempDir(env, dir)
+	}
+	defer removeFiles(log, files)
+
+	foreground := platform.TerminalForeground()
+	pid, err := spawn(c, path, cfg.Argv, env, foreground)
+	if err != nil {
+		st := startStatus(err)
+		return Result{Outcome: OutcomeFailedToStart, Status: st, Container: c.Mode()}, &StartError{Status: st, Err: err}
+	}
+	log.info("started %q as pid %d", cfg.Argv[0], pid)
+
+	w := newWatcher(c, cfg, pid, start, log)
+	w.loop(sigs)
+	if foreground {
+		if err := platform.RestoreForeground(); err != nil {
+			log.warn("cannot give the terminal back to curfew's process group: %v", err)
+		}
+	}
+	res := w.result()
+	res.Container = c.Mode()
+	return res, nil
+}
+
+func failed(status int) Result {
+	return Result{Outcome: OutcomeFailedToStart, Status: status}
+}
+
+// prepareCleanup registers the --cleanup paths. A path that is refused (the
+// root directory) fails the run before anything was created or removed.
+func prepareCleanup(paths []string) (*cleanup.List, error) {
+	files := &cleanup.List{}
+	for _, p := range paths {
+		if err := files.Add(p); err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
+// findCommand looks argv[0] up in PATH the way a shell does. A command found
+// through a relative PATH entry (".") runs, as in a shell, rather than being
+// refused like exec.LookPath's ErrDot asks.
+func findCommand(name string) (string, error) {
+	path, err := exec.LookPath(name)
+	if err != nil && errors.Is(err, exec.ErrDot) {
+		err = nil
+	}
+	if err != nil {
+		var ee *exec.Error
+		if errors.As(err, &ee) {
+			err = ee.Err // drop exec's own "exec: NAME:" prefix; main quotes the name
+		}
+		return "", err
+	}
+	return path, nil
+}
+
+// spawn starts the command. A file the kernel cannot execute (no #! line)
+// is run by /bin/sh, as execvp(3) and a shell do.
+func spawn(c *platform.Container, path string, argv, env []string, foreground bool) (int, error) {
+	cmd := platform.Command{Path: path, Args: argv, Env: env, Foreground: foreground}
+	pid, err := c.Spawn(cmd)
+	if errors.Is(err, syscall.ENOEXEC) {
+		cmd.Path, cmd.Args = "/bin/sh", append([]string{"sh", path}, argv[1:]...)
+		pid, err = c.Spawn(cmd)
+	}
+	return pid, err
+}
+
+// withTempDir points TMPDIR, TMP and TEMP at dir, replacing earlier values.
+func withTempDir(env []string, dir string) []string {
+	out := env[:0:0]
+	for _, kv := range env {
+		switch {
+		case hasKey(kv, "TMPDIR"), hasKey(kv, "TMP"), hasKey(kv, "TEMP"):
+			continue
+		}
+		out = append(out, kv)
+	}
+	return append(out, "TMPDIR="+dir, "TMP="+dir, "TEMP="+dir)
+}
+
+func hasKey(kv, key string) bool {
+	return len(kv) > len(key) && kv[len(key)] == '=' && kv[:len(key)] == key
+}
+
+func removeContainer(log *logger, c *platform.Container) {
+	if err := c.Close(); err != nil {
+		log.warn("%v", err)
+	}
+}
+
+// removeFiles removes the temp dir and the --cleanup paths, last registered
+// first; a failure is a warning and never stops the next removal.
+func removeFiles(log *logger, files *cleanup.List) {
+	for _, r := range files.RemoveAll() {
+		switch {
+		case r.Err != nil:
+			log.warn("cannot remove %q: %v", r.Path, r.Err)
+		case r.Removed:
+			log.info("removed %s", r.Path)
+		}
+	}
+}
+
+// signals are the channels the watch loop reads. Stop signals, forwarded
+// signals and SIGCHLD each have their own channel, so that a storm of one
+// kind can never crowd out another (os/signal drops what a full channel
+// cannot take).
+type signals struct {
+	stop, forward, child chan os.Signal
+}
+
+func listen() *signals {
+	s := &signals{
+		stop:    make(chan os.Signal, 16),
+		forward: make(chan os.Signal, 2048),
+		child:   make(chan os.Signal, 1),
+	}
+	// A signal ignored when curfew started (nohup, a background job's
+	// SIGINT) stays ignored, and so the command inherits it ignored:
+	// Notify would install a handler and exec would reset it to default.
+	for _, sig := range platform.StopSignals() {
+		if !signal.Ignored(sig) {
+			signal.Notify(s.stop, sig)
+		}
+	}
+	for _, sig := range platform.ForwardSignals() {
+		if !signal.Ignored(sig) {
+			signal.Notify(s.forward, sig)
+		}
+	}
+	// SIGCHLD is always caught, even when it was ignored at start: with
+	// SIG_IGN the kernel would reap the command and its status would be lost.
+	if platform.ChildSignal != 0 {
+		signal.Notify(s.child, platform.ChildSignal)
+	}
+	return s
+}
+
+func (s *signals) close() {
+	signal.Stop(s.stop)
+	signal.Stop(s.forward)
+	signal.Stop(s.child)
+}
+
+// Die makes curfew die of sig so that its parent sees the same death as the
+// command's; where that is impossible (as PID 1) it returns, and the caller
+// exits with the returned 128+sig.
+func Die(sig syscall.Signal) int {
+	platform.Raise(sig)
+	return signalStatus(sig)
+}

@@ -1,0 +1,319 @@
+package runner
+
+import (
+	"fmt"
+	"syscall"
+	"time"
+
+	"github.com/curfew/curfew/platform"
+)
+
+// container is what the watch loop needs of a kill container; the real one
+// is *platform.Container, the unit tests use a fake.
+type container interface {
+	Signal(sig syscall.Signal) (int, error)
+	Kill() (int, error)
+	SignalCommand(sig syscall.Signal) error
+	Empty() (bool, error)
+	Reap() (exits []platform.Exit, noChildren bool)
+}
+
+// cause is what started a shutdown.
+type cause int
+
+const (
+	causeNone      cause = iota
+	causeTimeout         // --timeout elapsed
+	causeSignal          // curfew received a stop signal
+	causeLeftovers       // the command exited and left processes behind
+)
+
+const (
+	// pollInterval is how often a shutdown re-checks the container between
+	// SIGCHLDs. Deaths are normally seen through SIGCHLD (the last process of
+	// a run is always curfew's child, as curfew is a subreaper); the poll is a
+	// safety net, not the mechanism.
+	pollInterval = 100 * time.Millisecond
+	// rekillInterval repeats SIGKILL while the container is not yet empty.
+	rekillInterval = time.Second
+)
+
+// watcher is the one place that decides: it turns child exits, signals and
+// timers into shutdown stages. Its handlers take the time as an argument,
+// so tests drive it with a fake clock.
+type watcher struct {
+	c        container
+	plan     Plan
+	preserve bool
+	timeout  time.Duration
+	log      *logger
+
+	start    time.Time
+	deadline time.Time // when the timeout fires; zero when none is pending
+
+	pid    int // the command
+	exited bool
+	status platform.ExitStatus
+	empty  bool
+
+	cause       cause
+	stopSig     syscall.Signal // the stop signal received, for causeSignal
+	aliveAtStop bool           // the command still ran when the shutdown began
+	stage       int            // the plan stage last sent; -1 before the shutdown
+	due         time.Time      // when the current stage's grace ends; zero if none
+	lastKill    time.Time      // when SIGKILL was last sent
+	nextPoll    time.Time
+	reached     int // processes the first stage reached
+	killed      int // processes SIGKILL reached
+}
+
+func newWatcher(c container, cfg Config, pid int, start time.Time, log *logger) *watcher {
+	w := &watcher{c: c, plan: cfg.Plan, preserve: cfg.PreserveStatus, timeout: cfg.Timeout, log: log, start: start, pid: pid, stage: -1}
+	if cfg.Timeout > 0 {
+		w.deadline = start.Add(cfg.Timeout)
+	}
+	return w
+}
+
+// loop waits for events until the command has exited and the container is
+// empty. It is the only select in curfew.
+func (w *watcher) loop(s *signals) {
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for !w.done() {
+		if at := w.wakeup(); !at.IsZero() {
+			timer.Reset(time.Until(at))
+		}
+		select {
+		case <-s.child:
+			w.onChild(time.Now())
+		case sig := <-s.stop:
+			w.onStop(sig.(syscall.Signal), time.Now())
+		case sig := <-s.forward:
+			w.onForward(sig.(syscall.Signal))
+		case <-timer.C:
+			w.onTimer(time.Now())
+		}
+		timer.Stop()
+	}
+}
+
+// done reports whether the run is over: the command has exited and no
+// process of the run is left.
+func (w *watcher) done() bool { return w.exited && w.empty }
+
+// wakeup is the next time the loop must act without an event, or zero.
+func (w *watcher) wakeup() time.Time {
+	var at time.Time
+	earliest := func(t time.Time) {
+		if !t.IsZero() && (at.IsZero() || t.Before(at)) {
+			at = t
+		}
+	}
+	earliest(w.deadline)
+	earliest(w.due)
+	if w.cause != causeNone {
+		earliest(w.nextPoll)
+		if !w.lastKill.IsZero() {
+			earliest(w.lastKill.Add(rekillInterval))
+		}
+	}
+	return at
+}
+
+// onChild reaps every exited child and checks whether the run is over.
+func (w *watcher) onChild(now time.Time) {
+	exits, _ := w.c.Reap()
+	for _, e := range exits {
+		if e.Pid == w.pid && !w.exited {
+			w.exited, w.status = true, e.Status
+			w.log.info("command exited after %v: %s", round(now.Sub(w.start)), e.Status)
+		} else {
+			w.log.info("reaped pid %d: %s", e.Pid, e.Status)
+		}
+	}
+	w.check(now)
+}
+
+// check looks at the container once the command has exited: empty means
+// done; anything left starts the shutdown of the leftovers.
+func (w *watcher) check(now time.Time) {
+	if !w.exited || w.empty {
+		return
+	}
+	empty, err := w.c.Empty()
+	if err != nil {
+		w.log.warn("cannot tell whether the container is empty: %v", err)
+	}
+	if empty && err == nil {
+		w.empty = true
+		w.log.info("container empty after %v", round(now.Sub(w.start)))
+		return
+	}
+	if w.cause == causeNone {
+		w.log.info("the command exited and left processes behind; stopping them")
+		w.begin(now, causeLeftovers, 0)
+	}
+}
+
+// onStop handles INT, TERM, HUP or QUIT sent to curfew: the first starts the
+// shutdown with that same signal, every later one skips to the next stage.
+func (w *watcher) onStop(sig syscall.Signal, now time.Time) {
+	w.log.info("received %s", SignalName(sig))
+	if w.cause == causeNone {
+		w.begin(now, causeSignal, sig)
+		return
+	}
+	w.escalate(now)
+}
+
+// onForward passes a signal that is not a stop signal on to the command's
+// process group, as a terminal would.
+func (w *watcher) onForward(sig syscall.Signal) {
+	if w.exited {
+		w.log.info("received %s after the command exited; not forwarded", SignalName(sig))
+		return
+	}
+	if err := w.c.SignalCommand(sig); err != nil {
+		w.log.warn("cannot forward %s: %v", SignalName(sig), err)
+		return
+	}
+	w.log.info("forwarded %s", SignalName(sig))
+}
+
+// onTimer handles the deadline, the end of a grace period and the polls of a
+// shutdown in progress.
+func (w *watcher) onTimer(now time.Time) {
+	if !w.deadline.IsZero() && !now.Before(w.deadline) {
+		w.log.info("timed out after %v", round(now.Sub(w.start)))
+		w.begin(now, causeTimeout, 0)
+		return
+	}
+	if !w.due.IsZero() && !now.Before(w.due) {
+		w.escalate(now)
+		return
+	}
+	if !w.lastKill.IsZero() && !now.Before(w.lastKill.Add(rekillInterval)) {
+		w.send(now, w.plan[len(w.plan)-1])
+	}
+	if !now.Before(w.nextPoll) {
+		w.nextPoll = now.Add(pollInterval)
+		w.onChild(now)
+	}
+}
+
+// begin starts the shutdown at the plan's first stage. A received stop
+// signal replaces the first stage's signal, so Ctrl+C stays SIGINT.
+func (w *watcher) begin(now time.Time, c cause, sig syscall.Signal) {
+	w.cause, w.stopSig, w.aliveAtStop = c, sig, !w.exited
+	w.deadline = time.Time{}
+	st := w.plan[0]
+	if sig != 0 && st.Signal != syscall.SIGKILL {
+		st.Signal = sig
+	}
+	w.stage = 0
+	w.send(now, st)
+}
+
+// escalate skips to the next stage at once; in the last stage it repeats
+// SIGKILL.
+func (w *watcher) escalate(now time.Time) {
+	if w.stage+1 < len(w.plan) {
+		w.stage++
+	}
+	w.send(now, w.plan[w.stage])
+}
+
+// send runs one stage: its signal to every process of the container, and
+// the timer for its grace period.
+func (w *watcher) send(now time.Time, st Stage) {
+	w.nextPoll = now.Add(pollInterval)
+	if st.Signal == syscall.SIGKILL {
+		n, err := w.c.Kill()
+		if err != nil {
+			w.log.warn("cannot kill every process: %v", err)
+		}
+		if w.lastKill.IsZero() {
+			w.killed = n
+			if w.stage == 0 {
+				w.reached = n
+			}
+			w.log.info("sent SIGKILL to %d processes", n)
+		}
+		w.lastKill, w.due = now, time.Time{}
+		return
+	}
+	n, err := w.c.Signal(st.Signal)
+	if err != nil {
+		w.log.warn("cannot signal every process: %v", err)
+	}
+	if w.stage == 0 {
+		w.reached = n
+	}
+	w.due = now.Add(st.Grace)
+	next := w.plan[w.stage+1].Signal
+	w.log.info("sent %s to %d processes; %s in %v", SignalName(st.Signal), n, SignalName(next), st.Grace)
+}
+
+// result decides the exit status (DESIGN.md, "Exit status") and says what
+// happened in one warning line.
+func (w *watcher) result() Result {
+	st := w.status
+	var r Result
+	switch {
+	case w.cause == causeTimeout:
+		r.Outcome, r.Status = OutcomeTimedOut, StatusTimedOut
+		if w.preserve {
+			r.Status = exitStatus(st)
+		}
+		w.log.warn("timed out after %v; %s", w.timeout, w.stoppedText())
+	case w.cause == causeSignal && w.aliveAtStop:
+		r.Outcome, r.Status = OutcomeInterrupted, exitStatus(st)
+		if !st.Exited() {
+			// The command did not exit by itself: curfew dies of the signal
+			// it received, so a calling shell stops as it would without it.
+			r.Signal, r.Status = w.stopSig, signalStatus(w.stopSig)
+		}
+		w.log.warn("interrupted by %s; %s", SignalName(w.stopSig), w.stoppedText())
+	default:
+		r.Outcome, r.Status = OutcomeExited, st.Code
+		if !st.Exited() {
+			r.Outcome, r.Signal, r.Status = OutcomeSignaled, st.Signal, signalStatus(st.Signal)
+		}
+		if w.cause != causeNone {
+			w.log.warn("the command exited and left processes behind; %s", w.stoppedText())
+		}
+	}
+	return r
+}
+
+// stoppedText is "stopped 4 processes (2 needed SIGKILL)".
+func (w *watcher) stoppedText() string {
+	text := fmt.Sprintf("stopped %d %s", w.reached, plural(w.reached, "process", "processes"))
+	if w.killed > 0 {
+		text += fmt.Sprintf(" (%d needed SIGKILL)", w.killed)
+	}
+	return text
+}
+
+// exitStatus is the status a shell would report for st.
+func exitStatus(st platform.ExitStatus) int {
+	if st.Exited() {
+		return st.Code
+	}
+	return signalStatus(st.Signal)
+}
+
+func round(d time.Duration) time.Duration {
+	if d > time.Second {
+		return d.Round(10 * time.Millisecond)
+	}
+	return d.Round(time.Millisecond)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,277 @@
+package runner
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/curfew/curfew/platform"
+)
+
+// fakeContainer records what the watcher asks of it. Processes die only
+// when a test says so (die), so each step of a shutdown can be checked.
+type fakeContainer struct {
+	members int              // live processes, the command included
+	sent    []string         // "TERM@1.5s" for each Signal/Kill, time since t0
+	exits   []platform.Exit  // handed out by the next Reap
+	now     func() time.Time // the test's clock
+	t0      time.Time        //
+	fwd     []syscall.Signal // SignalCommand calls
+	onKill  func(*fakeContainer)
+}
+
+func (f *fakeContainer) stamp(sig syscall.Signal) {
+	f.sent = append(f.sent, fmt.Sprintf("%s@%v", strings.TrimPrefix(SignalName(sig), "SIG"), f.now().Sub(f.t0)))
+}
+
+func (f *fakeContainer) Signal(sig syscall.Signal) (int, error) {
+	f.stamp(sig)
+	return f.members, nil
+}
+
+func (f *fakeContainer) Kill() (int, error) {
+	f.stamp(syscall.SIGKILL)
+	n := f.members
+	if f.onKill != nil {
+		f.onKill(f)
+	}
+	return n, nil
+}
+
+func (f *fakeContainer) SignalCommand(sig syscall.Signal) error {
+	f.fwd = append(f.fwd, sig)
+	return nil
+}
+
+func (f *fakeContainer) Empty() (bool, error) { return f.members == 0, nil }
+
+func (f *fakeContainer) Reap() ([]platform.Exit, bool) {
+	e := f.exits
+	f.exits = nil
+	return e, f.members == 0
+}
+
+// die makes n processes exit; the command (pid 100) among them when st is set.
+func (f *fakeContainer) die(n int, st *platform.ExitStatus) {
+	f.members -= n
+	if st != nil {
+		f.exits = append(f.exits, platform.Exit{Pid: 100, Status: *st})
+	}
+}
+
+type harness struct {
+	t      *testing.T
+	now    time.Time
+	t0     time.Time
+	c      *fakeContainer
+	w      *watcher
+	events []Event
+}
+
+func newHarness(t *testing.T, cfg Config, members int) *harness {
+	h := &harness{t: t, t0: time.Unix(1_000_000, 0)}
+	h.now = h.t0
+	h.c = &fakeContainer{members: members, now: func() time.Time { return h.now }, t0: h.t0}
+	if cfg.Plan == nil {
+		cfg.Plan = DefaultPlan(syscall.SIGTERM, 5*time.Second)
+	}
+	log := &logger{emit: func(e Event) { h.events = append(h.events, e) }, start: h.t0}
+	h.w = newWatcher(h.c, cfg, 100, h.t0, log)
+	return h
+}
+
+// advance moves the fake clock to the watcher's next wakeup, if it is at or
+// before the limit, and fires the timer there.
+func (h *harness) advance(limit time.Duration) bool {
+	at := h.w.wakeup()
+	if at.IsZero() || at.After(h.t0.Add(limit)) {
+		return false
+	}
+	h.now = at
+	h.w.onTimer(h.now)
+	return true
+}
+
+// runUntil fires timers until the watcher is done or the clock passes limit.
+func (h *harness) runUntil(limit time.Duration) {
+	for !h.w.done() && h.advance(limit) {
+	}
+}
+
+func (h *harness) wantSent(want ...string) {
+	h.t.Helper()
+	if !slices.Equal(h.c.sent, want) {
+		h.t.Fatalf("signals sent: got %q, want %q", h.c.sent, want)
+	}
+}
+
+func (h *harness) warnings() []string {
+	var out []string
+	for _, e := range h.events {
+		if e.Level == Warning {
+			out = append(out, e.Text)
+		}
+	}
+	return out
+}
+
+var killedBy = func(sig syscall.Signal) *platform.ExitStatus { return &platform.ExitStatus{Signal: sig} }
+
+func exitedWith(code int) *platform.ExitStatus { return &platform.ExitStatus{Code: code} }
+
+func TestTimeoutRunsThePlanThenKills(t *testing.T) {
+	h := newHarness(t, Config{Timeout: 10 * time.Second}, 3)
+	// Everything ignores SIGTERM; SIGKILL ends all three.
+	h.c.onKill = func(f *fakeContainer) { f.die(3, killedBy(syscall.SIGKILL)) }
+	h.runUntil(time.Minute)
+	h.wantSent("TERM@10s", "KILL@15s")
+	h.w.onChild(h.now)
+	if !h.w.done() {
+		t.Fatal("watcher not done after the container emptied")
+	}
+	r := h.w.result()
+	if r.Outcome != OutcomeTimedOut || r.Status != StatusTimedOut || r.Signal != 0 {
+		t.Fatalf("result = %+v, want timed_out/124", r)
+	}
+	if w := h.warnings(); len(w) != 1 || w[0] != "timed out after 10s; stopped 3 processes (3 needed SIGKILL)" {
+		t.Fatalf("warnings = %q", w)
+	}
+}
+
+func TestTimeoutEndsEarlyWhenTermSuffices(t *testing.T) {
+	h := newHarness(t, Config{Timeout: time.Second}, 2)
+	h.advance(time.Minute)
+	h.wantSent("TERM@1s")
+	h.now = h.now.Add(30 * time.Millisecond)
+	h.c.die(2, killedBy(syscall.SIGTERM))
+	h.w.onChild(h.now)
+	if !h.w.done() {
+		t.Fatal("not done after every process died of SIGTERM")
+	}
+	h.runUntil(time.Minute) // no SIGKILL may follow
+	h.wantSent("TERM@1s")
+	if r := h.w.result(); r.Status != StatusTimedOut {
+		t.Fatalf("status %d, want 124", r.Status)
+	}
+	if w := h.warnings(); len(w) != 1 || w[0] != "timed out after 1s; stopped 2 processes" {
+		t.Fatalf("warnings = %q", w)
+	}
+}
+
+func TestStopPlanStagesInOrder(t *testing.T) {
+	plan, err := ParsePlan("INT/7.5s,TERM/2.5s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, Config{Timeout: time.Second, Plan: plan}, 1)
+	h.c.onKill = func(f *fakeContainer) { f.die(1, killedBy(syscall.SIGKILL)) }
+	h.runUntil(time.Minute)
+	h.wantSent("INT@1s", "TERM@8.5s", "KILL@11s")
+}
+
+func TestStopSignalIsSentAsReceivedAndRepeatEscalates(t *testing.T) {
+	h := newHarness(t, Config{Timeout: time.Hour}, 2)
+	h.now = h.t0.Add(2 * time.Second)
+	h.w.onStop(syscall.SIGINT, h.now)
+	h.wantSent("INT@2s")
+	// A second Ctrl+C during the grace period skips to SIGKILL at once.
+	h.now = h.now.Add(100 * time.Millisecond)
+	h.c.onKill = func(f *fakeContainer) { f.die(2, killedBy(syscall.SIGKILL)) }
+	h.w.onStop(syscall.SIGINT, h.now)
+	h.wantSent("INT@2s", "KILL@2.1s")
+	h.w.onChild(h.now)
+	r := h.w.result()
+	if r.Outcome != OutcomeInterrupted || r.Signal != syscall.SIGINT || r.Status != 130 {
+		t.Fatalf("result = %+v, want interrupted, die of SIGINT, 130", r)
+	}
+	// The timeout was cancelled by the shutdown: nothing else fires.
+	h.runUntil(2 * time.Hour)
+	h.wantSent("INT@2s", "KILL@2.1s")
+}
+
+func TestInterruptedCommandThatExitsByItselfKeepsItsStatus(t *testing.T) {
+	h := newHarness(t, Config{}, 1)
+	h.w.onStop(syscall.SIGTERM, h.now)
+	h.c.die(1, exitedWith(3))
+	h.w.onChild(h.now)
+	r := h.w.result()
+	if r.Outcome != OutcomeInterrupted || r.Signal != 0 || r.Status != 3 {
+		t.Fatalf("result = %+v, want interrupted with status 3", r)
+	}
+}
+
+func TestLeftoversAreStoppedWithThePlan(t *testing.T) {
+	h := newHarness(t, Config{Plan: DefaultPlan(syscall.SIGTERM, 2*time.Second)}, 3)
+	h.now = h.t0.Add(time.Second)
+	h.c.die(1, exitedWith(0)) // the command exits, two processes stay
+	h.w.onChild(h.now)
+	h.wantSent("TERM@1s")
+	h.c.onKill = func(f *fakeContainer) { f.die(2, nil) }
+	h.runUntil(time.Minute)
+	h.wantSent("TERM@1s", "KILL@3s")
+	h.w.onChild(h.now)
+	r := h.w.result()
+	if r.Outcome != OutcomeExited || r.Status != 0 || r.Signal != 0 {
+		t.Fatalf("result = %+v, want the command's own status 0", r)
+	}
+	if w := h.warnings(); len(w) != 1 || !strings.Contains(w[0], "stopped 2 processes (2 needed SIGKILL)") {
+		t.Fatalf("warnings = %q", w)
+	}
+}
+
+func TestCommandKilledBySignalIsRaised(t *testing.T) {
+	h := newHarness(t, Config{}, 1)
+	h.c.die(1, killedBy(syscall.SIGSEGV))
+	h.w.onChild(h.now)
+	r := h.w.result()
+	if r.Outcome != OutcomeSignaled || r.Signal != syscall.SIGSEGV || r.Status != 128+int(syscall.SIGSEGV) {
+		t.Fatalf("result = %+v", r)
+	}
+	if len(h.c.sent) != 0 || len(h.warnings()) != 0 {
+		t.Fatalf("a plain exit sent %q and warned %q", h.c.sent, h.warnings())
+	}
+}
+
+func TestPreserveStatus(t *testing.T) {
+	for _, tc := range []struct {
+		st   *platform.ExitStatus
+		want int
+	}{{exitedWith(7), 7}, {killedBy(syscall.SIGTERM), 143}} {
+		h := newHarness(t, Config{Timeout: time.Second, PreserveStatus: true}, 1)
+		h.advance(time.Minute)
+		h.c.die(1, tc.st)
+		h.w.onChild(h.now)
+		if r := h.w.result(); r.Outcome != OutcomeTimedOut || r.Status != tc.want || r.Signal != 0 {
+			t.Errorf("%v: result = %+v, want status %d", tc.st, r, tc.want)
+		}
+	}
+}
+
+func TestForwardGoesToTheCommandWhileItRuns(t *testing.T) {
+	h := newHarness(t, Config{}, 1)
+	h.w.onForward(syscall.SIGUSR1)
+	h.c.die(1, exitedWith(0))
+	h.w.onChild(h.now)
+	h.w.onForward(syscall.SIGUSR2) // after the command exited: dropped
+	if !slices.Equal(h.c.fwd, []syscall.Signal{syscall.SIGUSR1}) {
+		t.Fatalf("forwarded %v", h.c.fwd)
+	}
+}
+
+func TestKillRepeatsUntilEmpty(t *testing.T) {
+	h := newHarness(t, Config{Timeout: time.Second, Plan: DefaultPlan(syscall.SIGKILL, 0)}, 2)
+	kills := 0
+	h.c.onKill = func(f *fakeContainer) {
+		if kills++; kills == 3 { // a process stuck for two seconds
+			f.die(2, killedBy(syscall.SIGKILL))
+		}
+	}
+	h.runUntil(time.Minute)
+	h.wantSent("KILL@1s", "KILL@2s", "KILL@3s")
+	if !h.w.done() {
+		t.Fatal("not done")
+	}
+}
