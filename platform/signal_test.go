@@ -48,6 +48,9 @@ var commonSignalCases = []signalCase{
 	{in: "\t", wantErr: `unknown signal "\t"`},
 	{in: "15.0", wantErr: `unknown signal "15.0"`},
 	{in: "0x0f", wantErr: `unknown signal "0x0f"`},
+	{in: "ſigterm", wantErr: `unknown signal "ſigterm"`}, // ToUpper would make it SIGTERM
+	{in: "\u212Aill", wantErr: `unknown signal`},         // Kelvin sign, ToLower is k
+	{in: "TERM\x00", wantErr: `unknown signal "TERM\x00"`},
 }
 
 var linuxSignalCases = []signalCase{

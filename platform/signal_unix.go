@@ -52,7 +52,10 @@ func ParseSignal(s string) (syscall.Signal, error) {
 		}
 		return syscall.Signal(n), nil
 	}
-	name := strings.ToUpper(s)
+	name, ok := asciiUpper(s)
+	if !ok {
+		return 0, fmt.Errorf("unknown signal %q", s)
+	}
 	name = strings.TrimPrefix(name, "SIG")
 	if sig := unix.SignalNum("SIG" + name); sig != 0 {
 		return sig, nil
@@ -127,4 +130,15 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// asciiUpper upper-cases s if it is all ASCII. Anything else is no signal
+// name, and strings.ToUpper would let "ſigterm" pass as "SIGTERM".
+func asciiUpper(s string) (string, bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return "", false
+		}
+	}
+	return strings.ToUpper(s), true
 }

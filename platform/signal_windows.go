@@ -59,7 +59,11 @@ func ParseSignal(s string) (syscall.Signal, error) {
 		}
 		return 0, fmt.Errorf("signal %q is not supported on windows: %w", s, errors.ErrUnsupported)
 	}
-	name := strings.TrimPrefix(strings.ToUpper(s), "SIG")
+	name, ok := asciiUpper(s)
+	if !ok {
+		return 0, fmt.Errorf("unknown signal %q", s)
+	}
+	name = strings.TrimPrefix(name, "SIG")
 	if sig, ok := windowsSignals[name]; ok {
 		return sig, nil
 	}
@@ -91,4 +95,15 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// asciiUpper upper-cases s if it is all ASCII. Anything else is no signal
+// name, and strings.ToUpper would let "ſigterm" pass as "SIGTERM".
+func asciiUpper(s string) (string, bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return "", false
+		}
+	}
+	return strings.ToUpper(s), true
 }

@@ -76,6 +76,21 @@ func parseGNUDuration(s string) (*big.Rat, bool) {
 	if !ok || rest != "" {
 		return nil, false
 	}
+	// The exponent is the one part of the input that can ask for a number
+	// far larger than the input itself ("1e99999999"). digits has
+	// len(digits) significant digits, so the value in seconds lies in
+	// [10^(len+exp-1), 10^(len+exp)), and a unit is at most 86400s: outside
+	// these bounds the value is certainly too large, or certainly positive
+	// and below 1ns, and a stand-in with the same outcome saves the work.
+	digits = strings.TrimLeft(digits, "0")
+	switch {
+	case digits == "":
+		return new(big.Rat), true
+	case exp > 40:
+		return new(big.Rat).SetInt(pow10(40)), true
+	case len(digits)+exp < -40:
+		return new(big.Rat).SetFrac(big.NewInt(1), pow10(40)), true
+	}
 	return decimalNanoseconds(digits, exp, unit), true
 }
 
@@ -122,9 +137,9 @@ func parseGoDuration(s string) (*big.Rat, bool) {
 	return total, true
 }
 
-// maxExponent bounds the exponent scanDecimal reports, so that "1e999999999"
-// cannot make the exact arithmetic slow; decimalNanoseconds clamps far
-// smaller exponents anyway.
+// maxExponent bounds the exponent scanDecimal reports, so that adding the
+// fraction's length cannot overflow an int; parseGNUDuration handles far
+// smaller exponents without arithmetic anyway.
 const maxExponent = 100_000_000
 
 // scanDecimal reads an unsigned decimal number from the start of s: digits,
@@ -175,30 +190,22 @@ func scanDecimal(s string, allowExp bool) (digits string, exp int, rest string, 
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
-// decimalNanoseconds returns digits × 10^exp × unit exactly. A value whose
-// magnitude is far outside time.Duration's range is clamped to 10^40 (too
-// large) or 10^-40 (positive but below 1ns), so a huge exponent costs
-// nothing.
+// decimalNanoseconds returns digits × 10^exp × unit exactly.
 func decimalNanoseconds(digits string, exp int, unit int64) *big.Rat {
-	digits = strings.TrimLeft(digits, "0")
-	if digits == "" {
-		return new(big.Rat)
+	num, ok := new(big.Int).SetString(digits, 10)
+	if !ok {
+		return new(big.Rat) // digits is empty: the number is zero
 	}
-	pow10 := func(n int) *big.Int { return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil) }
-	// digits has len(digits) significant digits, so the value in seconds
-	// lies in [10^(len+exp-1), 10^(len+exp)); a unit is at most 86400s.
-	switch {
-	case exp > 40:
-		return new(big.Rat).SetInt(pow10(40))
-	case len(digits)+exp < -40:
-		return new(big.Rat).SetFrac(big.NewInt(1), pow10(40))
-	}
-	num, _ := new(big.Int).SetString(digits, 10)
 	num.Mul(num, big.NewInt(unit))
 	if exp >= 0 {
 		return new(big.Rat).SetInt(num.Mul(num, pow10(exp)))
 	}
 	return new(big.Rat).SetFrac(num, pow10(-exp))
+}
+
+// pow10 returns 10^n.
+func pow10(n int) *big.Int {
+	return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil)
 }
 
 // roundNanoseconds rounds a non-negative exact number of nanoseconds to the

@@ -252,11 +252,13 @@ func TestPreserveStatus(t *testing.T) {
 
 func TestForwardGoesToTheCommandWhileItRuns(t *testing.T) {
 	h := newHarness(t, Config{}, 1)
-	h.w.onForward(syscall.SIGUSR1)
+	// Linux's USR1 and USR2 by number: syscall has no names for them on Windows.
+	usr1, usr2 := syscall.Signal(10), syscall.Signal(12)
+	h.w.onForward(usr1)
 	h.c.die(1, exitedWith(0))
 	h.w.onChild(h.now)
-	h.w.onForward(syscall.SIGUSR2) // after the command exited: dropped
-	if !slices.Equal(h.c.fwd, []syscall.Signal{syscall.SIGUSR1}) {
+	h.w.onForward(usr2) // after the command exited: dropped
+	if !slices.Equal(h.c.fwd, []syscall.Signal{usr1}) {
 		t.Fatalf("forwarded %v", h.c.fwd)
 	}
 }
