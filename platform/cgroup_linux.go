@@ -27,15 +27,32 @@ type cgroupLeaf struct {
 // layouts mount cgroup2 somewhere under /sys/fs/cgroup (often "unified"), so
 // the mount is looked up in /proc/self/mountinfo rather than assumed.
 func ownCgroupDir() (string, error) {
-	rel, err := ownCgroupPath()
+	cgroups, err := os.ReadFile("/proc/self/cgroup")
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("cannot read own cgroup: %w", err)
 	}
-	data, err := os.ReadFile("/proc/self/mountinfo")
+	mounts, err := os.ReadFile("/proc/self/mountinfo")
 	if err != nil {
 		return "", fmt.Errorf("cannot read mount table: %w", err)
 	}
-	for line := range strings.SplitSeq(string(data), "\n") {
+	return cgroupDir(string(mounts), string(cgroups))
+}
+
+// cgroupDir joins the cgroup2 mount point from mountinfo with the process's
+// cgroup v2 path (the "0::" line of /proc/PID/cgroup). A mount whose root is
+// not "/" (a cgroup namespace, a bind mount of a subtree) only serves paths
+// below that root.
+func cgroupDir(mountinfo, cgroups string) (string, error) {
+	rel, found := "", false
+	for line := range strings.SplitSeq(cgroups, "\n") {
+		if p, ok := strings.CutPrefix(line, "0::"); ok {
+			rel, found = p, true
+		}
+	}
+	if !found {
+		return "", errors.New("this process has no cgroup v2 membership")
+	}
+	for line := range strings.SplitSeq(mountinfo, "\n") {
 		// id parent major:minor root mountpoint options [optional...] - fstype source superopts
 		pre, post, ok := strings.Cut(line, " - ")
 		if !ok || !strings.HasPrefix(post, "cgroup2 ") {
@@ -53,21 +70,6 @@ func ownCgroupDir() (string, error) {
 		return filepath.Join(mnt, sub), nil
 	}
 	return "", errors.New("no cgroup2 file system is mounted")
-}
-
-// ownCgroupPath returns this process's cgroup v2 path from /proc/self/cgroup
-// (the "0::" line).
-func ownCgroupPath() (string, error) {
-	data, err := os.ReadFile("/proc/self/cgroup")
-	if err != nil {
-		return "", fmt.Errorf("cannot read own cgroup: %w", err)
-	}
-	for line := range strings.SplitSeq(string(data), "\n") {
-		if p, ok := strings.CutPrefix(line, "0::"); ok {
-			return p, nil
-		}
-	}
-	return "", errors.New("this process has no cgroup v2 membership")
 }
 
 // unescapeMount undoes the octal escapes (\040 for space) of mountinfo.
