@@ -280,7 +280,9 @@ func (w *watcher) result() Result {
 		if !st.Exited() {
 			r.Outcome, r.Signal, r.Status = OutcomeSignaled, st.Signal, signalStatus(st.Signal)
 		}
-		if w.cause != causeNone {
+		// A process caught exiting at the same moment as the command is no
+		// leftover: warn only when the shutdown reached someone.
+		if w.cause != causeNone && w.reached > 0 {
 			w.log.warn("the command exited and left processes behind; %s", w.stoppedText())
 		}
 	}
