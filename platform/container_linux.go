@@ -104,7 +104,8 @@ func (c *Container) Spawn(cmd Command) (pid int, err error) {
 		err error
 	}
 	done := make(chan result, 1)
-	c.release = make(chan struct{})
+	release := make(chan struct{})
+	c.release = release
 	go func() {
 		// Pdeathsig fires when the thread that forked exits, not the process
 		// (go.dev/issue/27505), so fork on a locked thread that lives until
@@ -113,7 +114,7 @@ func (c *Container) Spawn(cmd Command) (pid int, err error) {
 		pid, err := syscall.ForkExec(cmd.Path, cmd.Args, attr)
 		done <- result{pid, err}
 		if err == nil {
-			<-c.release
+			<-release
 		}
 		runtime.UnlockOSThread()
 	}()
