@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"github.com/fatih/color"
@@ -153,27 +154,79 @@ killed by signal N, or curfew is stopped by signal N before COMMAND exited by
 itself, curfew dies of signal N too, so the shell sees 128+N. A COMMAND that
 itself exits 124 to 127 cannot be told apart from curfew.`
 
+// envOf maps the flags that have an environment equivalent to it. curfew
+// reads these itself rather than through the cli package, so that an empty
+// variable counts as unset (ENV CURFEW_TIMEOUT= in a Dockerfile, an empty
+// value in a CI matrix) and an error names the variable that held the value.
+var envOf = map[string]string{
+	"timeout":    "CURFEW_TIMEOUT",
+	"signal":     "CURFEW_SIGNAL",
+	"kill-after": "CURFEW_KILL_AFTER",
+	"stop":       "CURFEW_STOP",
+	"container":  "CURFEW_CONTAINER",
+	"tmpdir":     "CURFEW_TMPDIR",
+}
+
 func flags() []cli.Flag {
+	withEnv := func(name, usage string) string { return usage + " [$" + envOf[name] + "]" }
 	return []cli.Flag{
-		&cli.StringFlag{Name: "timeout", Aliases: []string{"t"}, EnvVars: []string{"CURFEW_TIMEOUT"}, Value: "0",
-			Usage: "stop the run after `DURATION`; 0 means never"},
-		&cli.StringFlag{Name: "signal", Aliases: []string{"s"}, EnvVars: []string{"CURFEW_SIGNAL"}, Value: "TERM",
-			Usage: "first `SIGNAL` sent on a timeout"},
-		&cli.StringFlag{Name: "kill-after", Aliases: []string{"k"}, EnvVars: []string{"CURFEW_KILL_AFTER"}, Value: "5s",
-			Usage: "grace `DURATION` after the signal before SIGKILL"},
-		&cli.StringFlag{Name: "stop", EnvVars: []string{"CURFEW_STOP"},
-			Usage: "the whole shutdown `PLAN`, e.g. INT/7.5s,TERM/2.5s (SIGKILL always ends it); overrides -s/--signal and -k/--kill-after"},
+		&cli.StringFlag{Name: "timeout", Aliases: []string{"t"}, Value: "0",
+			Usage: withEnv("timeout", "stop the run after `DURATION`; 0 means never")},
+		&cli.StringFlag{Name: "signal", Aliases: []string{"s"}, Value: "TERM",
+			Usage: withEnv("signal", "first `SIGNAL` sent on a timeout")},
+		&cli.StringFlag{Name: "kill-after", Aliases: []string{"k"}, Value: "5s",
+			Usage: withEnv("kill-after", "grace `DURATION` after the signal before SIGKILL; 0 sends SIGKILL right after it")},
+		&cli.StringFlag{Name: "stop",
+			Usage: withEnv("stop", "the whole shutdown `PLAN`, e.g. INT/7.5s,TERM/2.5s (SIGKILL always ends it); overrides -s/--signal and -k/--kill-after")},
 		&cli.BoolFlag{Name: "preserve-status",
 			Usage: "exit with the command's status even when timed out"},
-		&cli.StringFlag{Name: "container", EnvVars: []string{"CURFEW_CONTAINER"}, Value: "auto",
-			Usage: "kill container `MODE`: auto, cgroup or subreaper"},
-		&cli.BoolFlag{Name: "tmpdir", EnvVars: []string{"CURFEW_TMPDIR"},
-			Usage: "give the command a private temp dir (TMPDIR, TMP, TEMP), removed at the end"},
+		&cli.StringFlag{Name: "container", Value: "auto",
+			Usage: withEnv("container", "kill container `MODE`: auto, cgroup or subreaper")},
+		&cli.BoolFlag{Name: "tmpdir",
+			Usage: withEnv("tmpdir", "give the command a private temp dir (TMPDIR, TMP, TEMP), removed at the end")},
 		&cli.StringSliceFlag{Name: "cleanup",
 			Usage: "remove `PATH` at the end (repeatable; last given, first removed)"},
 		&cli.BoolFlag{Name: "verbose", Usage: "say each step as it happens"},
 		&cli.BoolFlag{Name: "quiet", Usage: "say nothing but errors"},
 	}
+}
+
+// setting is one flag's value and where it came from: the command line
+// wins, then a non-empty environment variable, then the default.
+type setting struct {
+	value string
+	from  string // "-t/--timeout" or "CURFEW_TIMEOUT", for error messages
+	set   bool   // given on the command line or in the environment
+}
+
+func lookup(c *cli.Context, name, spelled string) setting {
+	if c.IsSet(name) {
+		return setting{value: c.String(name), from: spelled, set: true}
+	}
+	if env := envOf[name]; env != "" {
+		if v := os.Getenv(env); v != "" {
+			return setting{value: v, from: env, set: true}
+		}
+	}
+	return setting{value: c.String(name), from: spelled}
+}
+
+// boolSetting is a boolean flag or its environment variable (1, true, 0,
+// false, ...).
+func boolSetting(c *cli.Context, name string) (bool, error) {
+	if c.IsSet(name) {
+		return c.Bool(name), nil
+	}
+	env := envOf[name]
+	v := os.Getenv(env)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s: want 1, true, 0 or false, got %q", env, v)
+	}
+	return b, nil
 }
 
 // config turns the parsed command line into a runner.Config.
@@ -186,36 +239,41 @@ func config(c *cli.Context, stderr io.Writer) (runner.Config, error) {
 	if len(cfg.Argv) == 0 {
 		return usage("no command given")
 	}
-	timeout, err := runner.ParseDuration(c.String("timeout"))
+	t := lookup(c, "timeout", "-t/--timeout")
+	timeout, err := runner.ParseDuration(t.value)
 	if err != nil {
-		return usage("-t/--timeout: %v", err)
+		return usage("%s: %v", t.from, err)
 	}
-	sig, err := runner.ParseSignal(c.String("signal"))
+	s := lookup(c, "signal", "-s/--signal")
+	sig, err := runner.ParseSignal(s.value)
 	if err != nil {
-		return usage("-s/--signal: %v", err)
+		return usage("%s: %v", s.from, err)
 	}
-	killAfter, err := runner.ParseDuration(c.String("kill-after"))
+	k := lookup(c, "kill-after", "-k/--kill-after")
+	killAfter, err := runner.ParseDuration(k.value)
 	if err != nil {
-		return usage("-k/--kill-after: %v", err)
+		return usage("%s: %v", k.from, err)
 	}
 	cfg.Plan = runner.DefaultPlan(sig, killAfter)
-	if c.IsSet("stop") {
-		if cfg.Plan, err = runner.ParsePlan(c.String("stop")); err != nil {
-			return usage("--stop: %v", err)
+	if p := lookup(c, "stop", "--stop"); p.set {
+		if cfg.Plan, err = runner.ParsePlan(p.value); err != nil {
+			return usage("%s: %v", p.from, err)
 		}
 	}
-	switch mode := c.String("container"); mode {
+	switch m := lookup(c, "container", "--container"); m.value {
 	case "auto", "cgroup", "subreaper":
-		cfg.Container = mode
+		cfg.Container = m.value
 	default:
-		return usage("--container: unknown mode %q: want auto, cgroup or subreaper", mode)
+		return usage("%s: unknown mode %q: want auto, cgroup or subreaper", m.from, m.value)
 	}
 	if c.Bool("verbose") && c.Bool("quiet") {
 		return usage("--verbose and --quiet cannot be used together")
 	}
+	if cfg.TempDir, err = boolSetting(c, "tmpdir"); err != nil {
+		return usage("%v", err)
+	}
 	cfg.Timeout = timeout
 	cfg.PreserveStatus = c.Bool("preserve-status")
-	cfg.TempDir = c.Bool("tmpdir")
 	cfg.Cleanup = c.StringSlice("cleanup")
 	cfg.Events = events(stderr, c.Bool("verbose"), c.Bool("quiet"))
 	return cfg, nil
