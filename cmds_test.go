@@ -8,6 +8,7 @@ package main
 //	pidsalive FILE...                    every pid listed is alive
 //	emptydir DIR                         DIR exists and is empty (! : not empty)
 //	goneinfile FILE                      no path listed in FILE exists any more
+//	                                     (! : every one still exists)
 //	nocgroupleft [FILE]                  no cgroup leaf of this script's curfew runs
 //	                                     remains; with FILE, the cgroups listed are gone
 //	exitcode STATUS PROG [ARG...]        run PROG, want STATUS (see matchStatus)
@@ -216,9 +217,8 @@ func cmdEmptydir(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func cmdGoneinfile(ts *testscript.TestScript, neg bool, args []string) {
-	noNeg(ts, neg, "goneinfile")
 	if len(args) != 1 {
-		ts.Fatalf("usage: goneinfile FILE")
+		ts.Fatalf("usage: [!] goneinfile FILE")
 	}
 	paths := strings.Fields(ts.ReadFile(args[0]))
 	if len(paths) == 0 {
@@ -228,9 +228,13 @@ func cmdGoneinfile(ts *testscript.TestScript, neg bool, args []string) {
 		if !filepath.IsAbs(path) {
 			ts.Fatalf("%s: path %q is not absolute", args[0], path)
 		}
-		if _, err := os.Lstat(path); err == nil {
+		_, err := os.Lstat(path)
+		switch {
+		case err == nil && !neg:
 			ts.Fatalf("%s still exists", path)
-		} else if !errors.Is(err, os.ErrNotExist) {
+		case errors.Is(err, os.ErrNotExist) && neg:
+			ts.Fatalf("%s is gone", path)
+		case err != nil && !errors.Is(err, os.ErrNotExist):
 			ts.Fatalf("%v", err)
 		}
 	}

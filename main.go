@@ -37,7 +37,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var res runner.Result
 	var runErr error
 	ran := false
-	app := newApp(stdout, stderr, func(cfg runner.Config) {
+	out := &renderer{w: stderr, tty: isTerminal(os.Stderr), lastStage: -1}
+	app := newApp(stdout, stderr, out, func(cfg runner.Config) {
 		ran = true
 		res, runErr = runner.Run(cfg)
 	})
@@ -46,6 +47,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if !ran { // --help or --version
 		return 0
+	}
+	out.clear()
+	if path, _ := app.Metadata["report"].(string); path != "" && res.Report != nil {
+		if err := writeReport(res.Report, path, stderr); err != nil {
+			warnf(stderr, "%v", err)
+		}
 	}
 	if runErr != nil {
 		errorf(stderr, "%s", describe(runErr, app.Metadata["argv0"]))
@@ -94,7 +101,19 @@ func describe(err error, argv0 any) string {
 	return err.Error()
 }
 
-func newApp(stdout, stderr io.Writer, start func(runner.Config)) *cli.App {
+// writeReport writes the run's report to path, or to stderr for "-".
+func writeReport(r *runner.Report, path string, stderr io.Writer) error {
+	if path == "-" {
+		return r.Encode(stderr)
+	}
+	return r.WriteFile(path)
+}
+
+func isTerminal(f *os.File) bool {
+	return isatty.IsTerminal(f.Fd()) && os.Getenv("TERM") != "dumb"
+}
+
+func newApp(stdout, stderr io.Writer, out *renderer, start func(runner.Config)) *cli.App {
 	// Only --version prints the version: -v stays free, and must not swallow
 	// a command (curfew -v would otherwise print the version and run nothing).
 	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version and exit"}
@@ -116,11 +135,14 @@ func newApp(stdout, stderr io.Writer, start func(runner.Config)) *cli.App {
 			return &usageError{err: rephrase(err)}
 		},
 		Action: func(c *cli.Context) error {
-			cfg, err := config(c, stderr)
+			cfg, err := config(c, out)
 			if err != nil {
 				return err
 			}
 			c.App.Metadata["argv0"] = cfg.Argv[0]
+			if cfg.Report {
+				c.App.Metadata["report"] = lookup(c, "report", "--report").value
+			}
 			start(cfg)
 			return nil
 		},
@@ -165,6 +187,7 @@ var envOf = map[string]string{
 	"stop":       "CURFEW_STOP",
 	"container":  "CURFEW_CONTAINER",
 	"tmpdir":     "CURFEW_TMPDIR",
+	"report":     "CURFEW_REPORT",
 }
 
 func flags() []cli.Flag {
@@ -186,6 +209,8 @@ func flags() []cli.Flag {
 			Usage: withEnv("tmpdir", "give the command a private temp dir (TMPDIR, TMP, TEMP), removed at the end")},
 		&cli.StringSliceFlag{Name: "cleanup",
 			Usage: "remove `PATH` at the end (repeatable; last given, first removed)"},
+		&cli.StringFlag{Name: "report",
+			Usage: withEnv("report", "when the run ends, write a JSON report of it to `FILE` (- for stderr)")},
 		&cli.BoolFlag{Name: "verbose", Usage: "say each step as it happens"},
 		&cli.BoolFlag{Name: "quiet", Usage: "say nothing but errors"},
 	}
@@ -230,7 +255,7 @@ func boolSetting(c *cli.Context, name string) (bool, error) {
 }
 
 // config turns the parsed command line into a runner.Config.
-func config(c *cli.Context, stderr io.Writer) (runner.Config, error) {
+func config(c *cli.Context, out *renderer) (runner.Config, error) {
 	var cfg runner.Config
 	usage := func(format string, args ...any) (runner.Config, error) {
 		return cfg, &usageError{err: fmt.Errorf(format, args...)}
@@ -275,21 +300,58 @@ func config(c *cli.Context, stderr io.Writer) (runner.Config, error) {
 	cfg.Timeout = timeout
 	cfg.PreserveStatus = c.Bool("preserve-status")
 	cfg.Cleanup = c.StringSlice("cleanup")
-	cfg.Events = events(stderr, c.Bool("verbose"), c.Bool("quiet"))
+	if r := lookup(c, "report", "--report"); r.value != "" {
+		if r.value != "-" {
+			if fi, err := os.Stat(r.value); err == nil && fi.IsDir() {
+				return usage("%s: %q is a directory", r.from, r.value)
+			}
+		}
+		cfg.Report = true
+	}
+	out.verbose, out.quiet = c.Bool("verbose"), c.Bool("quiet")
+	cfg.Events = out.event
 	return cfg, nil
 }
 
-// events renders the runner's events: infos with --verbose, warnings unless
-// --quiet.
-func events(stderr io.Writer, verbose, quiet bool) func(runner.Event) {
-	return func(e runner.Event) {
-		switch {
-		case quiet:
-		case e.Level == runner.Warning:
-			warnf(stderr, "%s", e.Text)
-		case verbose:
-			fmt.Fprintf(stderr, "%s: %s %s\n", progName, color.New(color.Faint).Sprintf("+%.3fs", e.At.Seconds()), e.Text)
+// renderer shows the runner's events on stderr: infos with --verbose,
+// warnings and the live status of a slow shutdown unless --quiet. On a
+// terminal the live status is one line that updates in place; elsewhere
+// (a CI log) it is a plain line per shutdown stage.
+type renderer struct {
+	w              io.Writer
+	verbose, quiet bool
+	tty            bool
+	live           bool // a live status line is on screen
+	lastStage      int  // off a terminal: the stage of the last status line
+}
+
+func (r *renderer) event(e runner.Event) {
+	if r.quiet {
+		return
+	}
+	switch {
+	case e.Level == runner.Progress && r.tty:
+		fmt.Fprintf(r.w, "\r\033[K%s: %s", progName, e.Text)
+		r.live = true
+	case e.Level == runner.Progress:
+		if e.Stage != r.lastStage {
+			r.lastStage = e.Stage
+			fmt.Fprintf(r.w, "%s: %s\n", progName, e.Text)
 		}
+	case e.Level == runner.Warning:
+		r.clear()
+		warnf(r.w, "%s", e.Text)
+	case r.verbose:
+		r.clear()
+		fmt.Fprintf(r.w, "%s: %s %s\n", progName, color.New(color.Faint).Sprintf("+%.3fs", e.At.Seconds()), e.Text)
+	}
+}
+
+// clear erases the live status line, before another line or at the end.
+func (r *renderer) clear() {
+	if r.live {
+		fmt.Fprint(r.w, "\r\033[K")
+		r.live = false
 	}
 }
 

@@ -10,8 +10,9 @@ type Level int
 
 // Event levels.
 const (
-	Info    Level = iota // shown with --verbose
-	Warning              // shown unless --quiet
+	Info     Level = iota // shown with --verbose
+	Warning               // shown unless --quiet
+	Progress              // what a slow shutdown waits for: one updating line on a terminal
 )
 
 // Event is one thing that happened during a run, for main to render.
@@ -19,6 +20,7 @@ type Event struct {
 	Level Level
 	At    time.Duration // since the run started
 	Text  string        // one lower-case line, no trailing period
+	Stage int           // for Progress: the shutdown stage it is about
 }
 
 // logger stamps events with the time since the run started.
@@ -30,6 +32,10 @@ type logger struct {
 func (l *logger) info(format string, args ...any) { l.send(Info, format, args...) }
 
 func (l *logger) warn(format string, args ...any) { l.send(Warning, format, args...) }
+
+func (l *logger) progress(stage int, format string, args ...any) {
+	l.emit(Event{Level: Progress, At: time.Since(l.start), Text: fmt.Sprintf(format, args...), Stage: stage})
+}
 
 func (l *logger) send(level Level, format string, args ...any) {
 	l.emit(Event{Level: level, At: time.Since(l.start), Text: fmt.Sprintf(format, args...)})

@@ -27,6 +27,8 @@ type Config struct {
 	TempDir        bool          // give the command a private TMPDIR
 	Cleanup        []string      // paths to remove at the end, in the order given
 	Events         func(Event)   // receives progress and warnings; may be nil
+	Report         bool          // list every process the shutdown reaches, for Result.Report
+	StateDir       string        // where runs keep their marks; cleanup.StateDir() when empty
 }
 
 // Result is how a run ended.
@@ -38,12 +40,15 @@ type Result struct {
 	// that its parent sees the command's own death; Status is the fallback.
 	Signal    syscall.Signal
 	Container string // the container mode used
+	// Report says what happened in detail; it is filled on every path,
+	// failures included (the process list only with Config.Report).
+	Report *Report
 }
 
 // Run runs cfg.Argv inside a kill container and returns once every process
 // it started is gone and the run's files are removed. An error comes with a
 // Result whose Status is 125, 126 or 127.
-func Run(cfg Config) (Result, error) {
+func Run(cfg Config) (res Result, err error) {
 	if len(cfg.Argv) == 0 {
 		return failed(StatusFailed), errors.New("no command given")
 	}
@@ -56,6 +61,13 @@ func Run(cfg Config) (Result, error) {
 	}
 	start := time.Now()
 	log := &logger{emit: emit, start: start}
+	rep := newReport(cfg, start)
+	// Registered first, so it runs last: after the container and the files
+	// are gone, it sees every result.
+	defer func() {
+		rep.finish(res, err)
+		res.Report = rep
+	}()
 
 	files, err := prepareCleanup(cfg.Cleanup)
 	if err != nil {
@@ -63,7 +75,7 @@ func Run(cfg Config) (Result, error) {
 	}
 	path, err := findCommand(cfg.Argv[0])
 	if err != nil {
-		removeFiles(log, files)
+		rep.Cleanup = removeFiles(log, files)
 		return failed(startStatus(err)), &StartError{Status: startStatus(err), Err: err}
 	}
 	// Listen before the first fork, so that no signal and no child exit can
@@ -71,25 +83,52 @@ func Run(cfg Config) (Result, error) {
 	sigs := listen()
 	defer sigs.close()
 
+	// The mark lets a later run remove what this one leaves if it is
+	// SIGKILLed; a run that cannot keep one still runs.
+	stateDir := cfg.StateDir
+	if stateDir == "" {
+		stateDir = cleanup.StateDir()
+	}
+	mark, err := cleanup.NewMark(stateDir)
+	if err != nil {
+		log.info("this run cannot be swept if it is killed: %v", err)
+	}
+	clean := true // everything the run made is gone: its mark can go too
+	defer func() { releaseMark(log, mark, clean) }()
+
 	c, err := platform.NewContainer(cfg.Container)
 	if err != nil {
-		removeFiles(log, files)
+		rep.Cleanup = removeFiles(log, files)
 		return failed(StatusFailed), err
 	}
+	record(log, mark, "cgroup", c.Dir())
 	log.info("container: %s", c.Why())
-	defer removeContainer(log, c)
+	rep.Container = ReportContainer{Mode: c.Mode(), Why: c.Why()}
+	defer func() {
+		if !removeContainer(log, c) {
+			clean = false
+		}
+	}()
 
 	env := os.Environ()
 	if cfg.TempDir {
 		dir, err := files.TempDir("curfew-")
 		if err != nil {
-			removeFiles(log, files)
+			rep.Cleanup = removeFiles(log, files)
 			return failed(StatusFailed), fmt.Errorf("cannot create temp dir: %w", err)
 		}
+		record(log, mark, "tempdir", dir)
 		log.info("temp dir: %s", dir)
 		env = withTempDir(env, dir)
 	}
-	defer removeFiles(log, files)
+	defer func() {
+		rep.Cleanup = removeFiles(log, files)
+		for _, e := range rep.Cleanup {
+			if e.Error != "" {
+				clean = false
+			}
+		}
+	}()
 
 	foreground := platform.TerminalForeground()
 	pid, err := spawn(c, path, cfg.Argv, env, foreground)
@@ -99,6 +138,10 @@ func Run(cfg Config) (Result, error) {
 	}
 	log.info("started %q as pid %d", cfg.Argv[0], pid)
 
+	// Runs that died without cleaning up are swept while this one runs.
+	swept := make(chan []SweptEntry, 1)
+	go func() { swept <- sweep(stateDir) }()
+
 	w := newWatcher(c, cfg, pid, start, log)
 	w.loop(sigs)
 	if foreground {
@@ -106,9 +149,51 @@ func Run(cfg Config) (Result, error) {
 			log.warn("cannot give the terminal back to curfew's process group: %v", err)
 		}
 	}
-	res := w.result()
+	res = w.result()
 	res.Container = c.Mode()
+	w.fill(rep, c.Usage())
+	rep.Swept = <-swept
+	for _, s := range rep.Swept {
+		if s.Error != "" {
+			log.info("cannot sweep the %s %s of a dead run: %s", s.Kind, s.Path, s.Error)
+			continue
+		}
+		log.info("swept the %s %s of a dead run%s", s.Kind, s.Path, killedText(s.Killed))
+	}
 	return res, nil
+}
+
+func killedText(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (killed %d %s)", n, plural(n, "process", "processes"))
+}
+
+// record adds an item to the run's mark; without a mark it does nothing.
+func record(log *logger, mark *cleanup.Mark, kind, path string) {
+	if mark == nil || path == "" {
+		return
+	}
+	if err := mark.Record(kind, path); err != nil {
+		log.info("%v", err)
+	}
+}
+
+// releaseMark removes the run's mark once everything it lists is gone. When
+// something could not be removed, the mark stays (its lock goes with this
+// process) and a later run tries again.
+func releaseMark(log *logger, mark *cleanup.Mark, clean bool) {
+	if mark == nil {
+		return
+	}
+	if !clean {
+		mark.Abandon()
+		return
+	}
+	if err := mark.Release(); err != nil {
+		log.info("%v", err)
+	}
 }
 
 func failed(status int) Result {
@@ -174,23 +259,30 @@ func hasKey(kv, key string) bool {
 	return len(kv) > len(key) && kv[len(key)] == '=' && kv[:len(key)] == key
 }
 
-func removeContainer(log *logger, c *platform.Container) {
+func removeContainer(log *logger, c *platform.Container) bool {
 	if err := c.Close(); err != nil {
 		log.warn("%v", err)
+		return false
 	}
+	return true
 }
 
 // removeFiles removes the temp dir and the --cleanup paths, last registered
 // first; a failure is a warning and never stops the next removal.
-func removeFiles(log *logger, files *cleanup.List) {
+func removeFiles(log *logger, files *cleanup.List) []CleanupEntry {
+	out := []CleanupEntry{}
 	for _, r := range files.RemoveAll() {
+		e := CleanupEntry{Path: r.Path, Removed: r.Removed}
 		switch {
 		case r.Err != nil:
+			e.Error = r.Err.Error()
 			log.warn("cannot remove %q: %v", r.Path, r.Err)
 		case r.Removed:
 			log.info("removed %s", r.Path)
 		}
+		out = append(out, e)
 	}
+	return out
 }
 
 // signals are the channels the watch loop reads. Stop signals, forwarded

@@ -2,6 +2,8 @@ package runner
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -14,6 +16,7 @@ type container interface {
 	Signal(sig syscall.Signal) (int, error)
 	Kill() (int, error)
 	SignalCommand(sig syscall.Signal) error
+	Members() ([]platform.Process, error)
 	Empty() (bool, error)
 	Reap() (exits []platform.Exit, noChildren bool)
 }
@@ -36,6 +39,13 @@ const (
 	pollInterval = 100 * time.Millisecond
 	// rekillInterval repeats SIGKILL while the container is not yet empty.
 	rekillInterval = time.Second
+	// statusAfter is how long a shutdown may take before curfew says what it
+	// is waiting for; statusEvery is how often it says it again.
+	statusAfter = time.Second
+	statusEvery = time.Second
+	// sampleEvery is how often a run with a report counts its processes,
+	// for the peak when the cgroup does not count them itself.
+	sampleEvery = time.Second
 )
 
 // watcher is the one place that decides: it turns child exits, signals and
@@ -65,12 +75,29 @@ type watcher struct {
 	nextPoll    time.Time
 	reached     int // processes the first stage reached
 	killed      int // processes SIGKILL reached
+	nextStatus  time.Time
+	stageAt     time.Time // when the current stage began
+	lastReached int       // processes the last stage sent reached
+
+	// What the report needs. Processes are listed before each stage only
+	// when detail is set (--report), as that costs a scan per stage.
+	detail     bool
+	argv       func(pid int) []string
+	stages     []StageRun
+	stopped    map[int]*StoppedProc
+	order      []int // pids of stopped, in the order first seen
+	peak       int
+	nextSample time.Time
 }
 
 func newWatcher(c container, cfg Config, pid int, start time.Time, log *logger) *watcher {
 	w := &watcher{c: c, plan: cfg.Plan, preserve: cfg.PreserveStatus, timeout: cfg.Timeout, log: log, start: start, pid: pid, stage: -1}
 	if cfg.Timeout > 0 {
 		w.deadline = start.Add(cfg.Timeout)
+	}
+	if cfg.Report {
+		w.detail, w.argv, w.stopped = true, platform.Argv, map[int]*StoppedProc{}
+		w.sample(start)
 	}
 	return w
 }
@@ -112,7 +139,9 @@ func (w *watcher) wakeup() time.Time {
 	}
 	earliest(w.deadline)
 	earliest(w.due)
+	earliest(w.nextSample)
 	if w.cause != causeNone {
+		earliest(w.nextStatus)
 		earliest(w.nextPoll)
 		if !w.lastKill.IsZero() {
 			earliest(w.lastKill.Add(rekillInterval))
@@ -200,6 +229,50 @@ func (w *watcher) onTimer(now time.Time) {
 		w.nextPoll = now.Add(pollInterval)
 		w.onChild(now)
 	}
+	if !w.nextSample.IsZero() && !now.Before(w.nextSample) {
+		w.sample(now)
+	}
+	if !w.nextStatus.IsZero() && !now.Before(w.nextStatus) && !w.done() {
+		w.nextStatus = now.Add(statusEvery)
+		// Only a stage that has lasted a moment is worth a line.
+		if now.Sub(w.stageAt) >= statusAfter {
+			w.tellProgress(now)
+		}
+	}
+}
+
+// sample counts the processes of the run, for the report's peak.
+func (w *watcher) sample(now time.Time) {
+	w.nextSample = now.Add(sampleEvery)
+	if ps, err := w.c.Members(); err == nil {
+		w.peak = max(w.peak, len(ps))
+	}
+}
+
+// tellProgress says what a shutdown that takes a while is waiting for:
+// "stopping: 3 processes left (make, cc1, ld), SIGKILL in 4s".
+func (w *watcher) tellProgress(now time.Time) {
+	ps, err := w.c.Members()
+	if err != nil || len(ps) == 0 {
+		return
+	}
+	var names []string
+	for _, p := range ps {
+		if !slices.Contains(names, p.Name) {
+			names = append(names, p.Name)
+		}
+	}
+	if len(names) > 3 {
+		names = append(names[:3], "...")
+	}
+	text := fmt.Sprintf("stopping: %d %s left (%s)", len(ps), plural(len(ps), "process", "processes"), strings.Join(names, ", "))
+	if !w.due.IsZero() {
+		left := w.due.Sub(now).Round(time.Second)
+		text += fmt.Sprintf(", %s in %v", SignalName(w.plan[w.stage+1].Signal), max(left, 0))
+	} else {
+		text += ", waiting for them to exit"
+	}
+	w.log.progress(w.stage, "%s", text)
 }
 
 // begin starts the shutdown at the plan's first stage. A received stop
@@ -207,6 +280,7 @@ func (w *watcher) onTimer(now time.Time) {
 func (w *watcher) begin(now time.Time, c cause, sig syscall.Signal) {
 	w.cause, w.stopSig, w.aliveAtStop = c, sig, !w.exited
 	w.deadline = time.Time{}
+	w.nextStatus = now.Add(statusAfter)
 	st := w.plan[0]
 	if sig != 0 && st.Signal != syscall.SIGKILL {
 		st.Signal = sig
@@ -228,11 +302,19 @@ func (w *watcher) escalate(now time.Time) {
 // the timer for its grace period.
 func (w *watcher) send(now time.Time, st Stage) {
 	w.nextPoll = now.Add(pollInterval)
+	repeat := st.Signal == syscall.SIGKILL && !w.lastKill.IsZero()
+	if !repeat {
+		w.track(st.Signal)
+		w.stageAt = now
+		w.stages = append(w.stages, StageRun{Signal: SignalName(st.Signal), At: seconds(now.Sub(w.start))})
+		defer func() { w.stages[len(w.stages)-1].Reached = w.lastReached }()
+	}
 	if st.Signal == syscall.SIGKILL {
 		n, err := w.c.Kill()
 		if err != nil {
 			w.log.warn("cannot kill every process: %v", err)
 		}
+		w.lastReached = n
 		if w.lastKill.IsZero() {
 			w.killed = n
 			if w.stage == 0 {
@@ -247,12 +329,36 @@ func (w *watcher) send(now time.Time, st Stage) {
 	if err != nil {
 		w.log.warn("cannot signal every process: %v", err)
 	}
+	w.lastReached = n
 	if w.stage == 0 {
 		w.reached = n
 	}
 	w.due = now.Add(st.Grace)
 	next := w.plan[w.stage+1].Signal
 	w.log.info("sent %s to %d processes; %s in %v", SignalName(st.Signal), n, SignalName(next), st.Grace)
+}
+
+// track lists the processes a stage is about to reach, for the report:
+// each one's name and command line when first seen, and sig as the last
+// signal it received.
+func (w *watcher) track(sig syscall.Signal) {
+	if !w.detail {
+		return
+	}
+	ps, err := w.c.Members()
+	if err != nil {
+		return
+	}
+	w.peak = max(w.peak, len(ps))
+	for _, p := range ps {
+		sp, ok := w.stopped[p.Pid]
+		if !ok {
+			sp = &StoppedProc{Pid: p.Pid, Name: p.Name, Argv: w.argv(p.Pid), Command: p.Pid == w.pid}
+			w.stopped[p.Pid] = sp
+			w.order = append(w.order, p.Pid)
+		}
+		sp.EndedBy = SignalName(sig)
+	}
 }
 
 // result decides the exit status (DESIGN.md, "Exit status") and says what

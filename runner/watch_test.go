@@ -48,6 +48,20 @@ func (f *fakeContainer) SignalCommand(sig syscall.Signal) error {
 
 func (f *fakeContainer) Empty() (bool, error) { return f.members == 0, nil }
 
+// Members lists the live processes: the command (pid 100, "cmd") while it
+// runs, and workers 101, 102, ... ("worker").
+func (f *fakeContainer) Members() ([]platform.Process, error) {
+	var ps []platform.Process
+	for i := range f.members {
+		name := "worker"
+		if i == 0 {
+			name = "cmd"
+		}
+		ps = append(ps, platform.Process{Pid: 100 + i, Name: name})
+	}
+	return ps, nil
+}
+
 func (f *fakeContainer) Reap() ([]platform.Exit, bool) {
 	e := f.exits
 	f.exits = nil
