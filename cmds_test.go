@@ -62,10 +62,13 @@ const (
 	procDying                  // SIGKILL is pending: the kernel is tearing it down
 )
 
-// Platform hooks, set by fixture_unix_test.go.
+// Platform hooks, set by fixture_unix_test.go and fixture_windows_test.go.
 var (
 	processState func(pid int) (state procState, desc string)
 	killProcess  func(pid int) error
+	processExe   func(pid int) (string, error) // the executable pid runs
+	underWine    func() bool                   // a windows binary running under Wine
+	afterTests   func()                        // runs once the tests are over
 )
 
 var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){

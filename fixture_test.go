@@ -86,10 +86,13 @@ var fixtureCommands = map[string]func(args []string) int{
 	"writefile":   fixtureWritefile,
 }
 
-// Platform hooks, set by fixture_unix_test.go.
+// Platform hooks, set by fixture_unix_test.go and fixture_windows_test.go.
 var (
 	// setsid puts the calling process in a new session.
 	setsid func() error
+	// detach makes cmd start outside the console and process group of this
+	// process, the Windows way of daemonizing (there is no setsid).
+	detach func(cmd *exec.Cmd)
 	// extraSignals adds the unix signal names to signalsByName.
 	extraSignals map[string]os.Signal
 )
@@ -550,7 +553,9 @@ func fixtureNode(args []string) int {
 }
 
 // fixtureDaemon daemonizes the classic way: a child calls setsid and starts
-// the daemon, then exits, so the daemon is orphaned in its own session.
+// the daemon, then exits, so the daemon is orphaned in its own session. On
+// Windows the child starts the daemon detached from the console, in a
+// process group of its own.
 // This process exits 0 as soon as the daemon has written its pid.
 func fixtureDaemon(args []string) int {
 	fs := newFlags("daemon")
@@ -560,8 +565,8 @@ func fixtureDaemon(args []string) int {
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 || *pids == "" {
 		return usage("daemon -pids FILE [-ignore SIG]")
 	}
-	if setsid == nil {
-		return fail("setsid is not supported on this system")
+	if setsid == nil && detach == nil {
+		return fail("daemonizing is not supported on this system")
 	}
 	mid, err := selfCommand(append([]string{"daemon-mid", "-pids", *pids}, ignore.args()...)...)
 	if err != nil {
@@ -577,12 +582,17 @@ func fixtureDaemon(args []string) int {
 }
 
 func fixtureDaemonMid(args []string) int {
-	if err := setsid(); err != nil {
-		return fail("setsid: %v", err)
+	if setsid != nil {
+		if err := setsid(); err != nil {
+			return fail("setsid: %v", err)
+		}
 	}
 	cmd, err := selfCommand(append([]string{"daemon-run"}, args...)...)
 	if err != nil {
 		return fail("%v", err)
+	}
+	if detach != nil {
+		detach(cmd)
 	}
 	if err := cmd.Start(); err != nil {
 		return fail("%v", err)

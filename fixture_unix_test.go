@@ -55,6 +55,12 @@ func init() {
 
 	processState = unixProcessState
 	killProcess = func(pid int) error { return syscall.Kill(pid, syscall.SIGKILL) }
+	if runtime.GOOS == "linux" {
+		processExe = func(pid int) (string, error) {
+			exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+			return strings.TrimSuffix(exe, " (deleted)"), err
+		}
+	}
 }
 
 // fixtureFds prints the fds above 2 that this process inherited through

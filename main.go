@@ -165,7 +165,10 @@ Containers (--container): "cgroup" starts COMMAND inside a new cgroup v2 leaf
 (needs a writable cgroup2 mount: root, or a delegated subtree); "subreaper"
 makes curfew a child subreaper and tracks the run through /proc, unprivileged.
 "auto" (the default) uses cgroup where it works, else subreaper; --verbose says
-which. Linux only so far: on Windows and macOS curfew does not run commands yet.
+which. On Windows the container is a job object that COMMAND is born into;
+the first stage is Ctrl+Break to COMMAND's process group (INT, BREAK and TERM
+all mean it; KILL ends the job). On macOS it is COMMAND's process group: a
+descendant that calls setsid leaves it and is not stopped.
 
 DURATION: Go syntax (1m30s, 250ms) or GNU timeout syntax (90 = seconds, 1.5,
 with one suffix s, m, h or d). SIGNAL: TERM, SIGTERM, term or 15.

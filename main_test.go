@@ -92,9 +92,13 @@ func params(t *testing.T, container string, files []string) testscript.Params {
 	return p
 }
 
-// condition adds [cgroup] (a writable cgroup2 is available) and [root].
+// condition adds [cgroup] (a writable cgroup2 is available), [root] and
+// [wine] (a windows test binary running under Wine, which cannot deliver
+// console control events: curfew's graceful stage reaches nobody there).
 func condition(cond string) (bool, error) {
 	switch cond {
+	case "wine":
+		return underWine != nil && underWine(), nil
 	case "cgroup":
 		ok, _ := cgroupWritable()
 		return ok, nil
@@ -122,14 +126,25 @@ func findOurExes() {
 	}
 }
 
-// isOurs says whether pid runs one of ourExes. Without /proc (macOS) it
-// cannot tell, and says no.
+// isOurs says whether pid runs one of ourExes. Where the system cannot
+// tell (macOS: no /proc), it says no.
 func isOurs(pid int) bool {
-	exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+	if processExe == nil {
+		return false
+	}
+	exe, err := processExe(pid)
 	if err != nil {
 		return false
 	}
-	return slices.Contains(ourExes, strings.TrimSuffix(exe, " (deleted)"))
+	return slices.ContainsFunc(ourExes, func(ours string) bool { return ours == exe || sameFile(ours, exe) })
+}
+
+// sameFile says whether a and b name one file (Windows paths may differ in
+// case and form).
+func sameFile(a, b string) bool {
+	fa, err1 := os.Stat(a)
+	fb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
 }
 
 // killScriptPids SIGKILLs every fixture process listed in the script's
@@ -175,6 +190,9 @@ type sweepAfter struct{ m *testing.M }
 func (s sweepAfter) Run() int {
 	findOurExes() // testscript has put the copies in $PATH by now
 	code := s.m.Run()
+	if afterTests != nil {
+		afterTests()
+	}
 	if runtime.GOOS != "linux" {
 		return code
 	}

@@ -47,9 +47,9 @@ func TestCgroupDir(t *testing.T) {
 }
 
 func TestParseStat(t *testing.T) {
-	line := "4242 (a) (b c) S 17 4242 4242 0 -1 4194560 109 0 0 0 0 0 0 0 20 0 1 0 987654 1000 100\n"
+	line := "4242 (a) (b c) S 17 4200 4242 0 -1 4194560 109 0 0 0 0 0 0 0 20 0 1 0 987654 1000 100\n"
 	p, ok := parseStat([]byte(line))
-	if !ok || p.pid != 4242 || p.ppid != 17 || p.start != 987654 || p.name != "a) (b c" {
+	if !ok || p.pid != 4242 || p.ppid != 17 || p.pgrp != 4200 || p.start != 987654 || p.name != "a) (b c" {
 		t.Fatalf("parseStat = %+v, %v", p, ok)
 	}
 	zombie := strings.Replace(line, ") S ", ") Z ", 1)

@@ -11,6 +11,10 @@ const (
 	ModeAuto      = "auto"      // the best container that works here
 	ModeCgroup    = "cgroup"    // Linux: a cgroup v2 leaf
 	ModeSubreaper = "subreaper" // Linux: child subreaper plus /proc tracking
+	ModeJob       = "job"       // Windows: a job object
+	// ModeProcessGroup is the command's process group: macOS and the other
+	// unix systems, which have neither cgroups nor job objects.
+	ModeProcessGroup = "process-group"
 )
 
 // Command is what Spawn starts. Path is already resolved (see exec.LookPath).

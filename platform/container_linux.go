@@ -127,15 +127,6 @@ func (c *Container) Spawn(cmd Command) (pid int, err error) {
 	return r.pid, nil
 }
 
-// stdFD passes fd through when it is open and asks ForkExec to leave it
-// closed otherwise (a closed stdin stays closed for the command).
-func stdFD(fd int) uintptr {
-	if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
-		return ^uintptr(0)
-	}
-	return uintptr(fd)
-}
-
 // SignalCommand sends sig to the command's process group, as a terminal
 // would. It must not be called after Reap has returned the command.
 func (c *Container) SignalCommand(sig syscall.Signal) error {
@@ -270,30 +261,7 @@ func (c *Container) Empty() (bool, error) {
 // Reap collects every child that has exited, without blocking: the command
 // and every orphan that re-parented to curfew. It is the only place that
 // waits for processes. noChildren is true when curfew has no child left.
-func (c *Container) Reap() (exits []Exit, noChildren bool) {
-	for {
-		var ws unix.WaitStatus
-		pid, err := unix.Wait4(-1, &ws, unix.WNOHANG, nil)
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
-		if err != nil { // ECHILD: nothing left to wait for
-			return exits, true
-		}
-		if pid <= 0 {
-			return exits, false
-		}
-		exits = append(exits, Exit{Pid: pid, Status: decodeWait(ws)})
-	}
-}
-
-// decodeWait turns a wait status into an ExitStatus.
-func decodeWait(ws unix.WaitStatus) ExitStatus {
-	if ws.Signaled() {
-		return ExitStatus{Signal: syscall.Signal(ws.Signal()), Core: ws.CoreDump()}
-	}
-	return ExitStatus{Code: ws.ExitStatus()}
-}
+func (c *Container) Reap() (exits []Exit, noChildren bool) { return reapChildren() }
 
 // Close removes the container: the cgroup leaf (and any empty leaf a nested
 // run left below it). Call it once the container is empty.

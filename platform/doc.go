@@ -11,8 +11,12 @@
 //     the run re-parents to it and the run is exactly curfew's descendants,
 //     found through /proc. SIGKILL is stop-the-world: stop every member,
 //     re-scan until no new member appears, then kill them all.
-//   - Other systems: not implemented yet; NewContainer returns an error that
-//     wraps errors.ErrUnsupported.
+//   - Windows, job: the command is created suspended, assigned to a fresh
+//     kill-on-close job object without breakaway, then resumed, so it runs no
+//     code outside the job; TerminateJobObject ends the whole tree.
+//   - macOS and the other unix systems, process group: the command leads a
+//     new process group, which stages signal as a whole. A descendant that
+//     calls setsid or setpgid leaves it and escapes; Why says so.
 //
 // The package never prints and never reads flags; it returns errors.
 package platform

@@ -13,6 +13,7 @@ import (
 // proc is one live process as /proc/PID/stat shows it.
 type proc struct {
 	pid, ppid int
+	pgrp      int    // process group
 	start     uint64 // start time in clock ticks since boot: tells a reused pid apart
 	name      string
 }
@@ -42,43 +43,31 @@ func parseStat(b []byte) (p proc, ok bool) {
 		return p, false
 	}
 	f := bytes.Fields(b[close+1:])
-	// f[0] is field 3 (state), f[1] field 4 (ppid), f[19] field 22 (starttime).
+	// f[0] is field 3 (state), f[1] field 4 (ppid), f[2] field 5 (pgrp),
+	// f[19] field 22 (starttime).
 	if len(f) < 20 || f[0][0] == 'Z' || f[0][0] == 'X' {
 		return p, false
 	}
 	ppid, err1 := strconv.Atoi(string(f[1]))
-	start, err2 := strconv.ParseUint(string(f[19]), 10, 64)
-	if err1 != nil || err2 != nil {
+	pgrp, err2 := strconv.Atoi(string(f[2]))
+	start, err3 := strconv.ParseUint(string(f[19]), 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil {
 		return p, false
 	}
-	return proc{pid: pid, ppid: ppid, start: start, name: string(b[open+1 : close])}, true
+	return proc{pid: pid, ppid: ppid, pgrp: pgrp, start: start, name: string(b[open+1 : close])}, true
 }
 
 // descendants lists every live process below root, found by walking the
 // parent links of all of /proc. Because curfew is a child subreaper, a
 // process of the run can never leave this tree (orphans re-parent to curfew).
 func descendants(root int) ([]proc, error) {
-	d, err := os.Open("/proc")
+	all, err := allProcs()
 	if err != nil {
-		return nil, fmt.Errorf("cannot list processes: %w", err)
-	}
-	names, err := d.Readdirnames(-1)
-	d.Close()
-	if err != nil {
-		return nil, fmt.Errorf("cannot list processes: %w", err)
+		return nil, err
 	}
 	children := make(map[int][]proc)
-	for _, name := range names {
-		if name[0] < '0' || name[0] > '9' {
-			continue
-		}
-		pid, err := strconv.Atoi(name)
-		if err != nil {
-			continue
-		}
-		if p, ok := readProc(pid); ok {
-			children[p.ppid] = append(children[p.ppid], p)
-		}
+	for _, p := range all {
+		children[p.ppid] = append(children[p.ppid], p)
 	}
 	var out []proc
 	queue := []int{root}
@@ -88,6 +77,33 @@ func descendants(root int) ([]proc, error) {
 		for _, c := range children[parent] {
 			out = append(out, c)
 			queue = append(queue, c.pid)
+		}
+	}
+	return out, nil
+}
+
+// allProcs lists every live process in /proc.
+func allProcs() ([]proc, error) {
+	d, err := os.Open("/proc")
+	if err != nil {
+		return nil, fmt.Errorf("cannot list processes: %w", err)
+	}
+	names, err := d.Readdirnames(-1)
+	d.Close()
+	if err != nil {
+		return nil, fmt.Errorf("cannot list processes: %w", err)
+	}
+	var out []proc
+	for _, name := range names {
+		if name[0] < '0' || name[0] > '9' {
+			continue
+		}
+		pid, err := strconv.Atoi(name)
+		if err != nil {
+			continue
+		}
+		if p, ok := readProc(pid); ok {
+			out = append(out, p)
 		}
 	}
 	return out, nil
@@ -112,11 +128,4 @@ func signalProc(p proc, sig unix.Signal) error {
 		return nil // gone, or the pid now belongs to another process
 	}
 	return ignoreESRCH(unix.PidfdSendSignal(fd, sig, nil, 0))
-}
-
-func ignoreESRCH(err error) error {
-	if err == nil || errors.Is(err, unix.ESRCH) {
-		return nil
-	}
-	return err
 }

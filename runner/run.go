@@ -314,16 +314,14 @@ func listen() *signals {
 	}
 	// SIGCHLD is always caught, even when it was ignored at start: with
 	// SIG_IGN the kernel would reap the command and its status would be lost.
-	if platform.ChildSignal != 0 {
-		signal.Notify(s.child, platform.ChildSignal)
-	}
+	platform.NotifyChild(s.child)
 	return s
 }
 
 func (s *signals) close() {
 	signal.Stop(s.stop)
 	signal.Stop(s.forward)
-	signal.Stop(s.child)
+	platform.StopChild(s.child)
 }
 
 // Die makes curfew die of sig so that its parent sees the same death as the

@@ -334,6 +334,12 @@ func (w *watcher) send(now time.Time, st Stage) {
 		w.reached = n
 	}
 	w.due = now.Add(st.Grace)
+	if n == 0 && err != nil {
+		// The signal reached nobody because it could not be sent (Windows
+		// without a console cannot send Ctrl+Break): waiting out the grace
+		// would only delay the next stage.
+		w.due = now
+	}
 	next := w.plan[w.stage+1].Signal
 	w.log.info("sent %s to %d processes; %s in %v", SignalName(st.Signal), n, SignalName(next), st.Grace)
 }
@@ -388,7 +394,7 @@ func (w *watcher) result() Result {
 		}
 		// A process caught exiting at the same moment as the command is no
 		// leftover: warn only when the shutdown reached someone.
-		if w.cause != causeNone && w.reached > 0 {
+		if w.cause != causeNone && (w.reached > 0 || w.killed > 0) {
 			w.log.warn("the command exited and left processes behind; %s", w.stoppedText())
 		}
 	}
