@@ -2,11 +2,10 @@ package cleanup
 
 import (
 	"bufio"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -52,9 +51,8 @@ type Mark struct {
 // NewMark creates and locks a mark in dir, creating dir (0700) when needed.
 // A dir that exists but is not a private directory of this user is refused.
 func NewMark(dir string) (*Mark, error) {
-	var rnd [6]byte
-	_, _ = rand.Read(rnd[:])
-	id := fmt.Sprintf("%d-%s", os.Getpid(), hex.EncodeToString(rnd[:]))
+	// Unique, not secret: O_EXCL refuses a clash.
+	id := fmt.Sprintf("%d-%012x", os.Getpid(), rand.Uint64()&(1<<48-1))
 	tmp := filepath.Join(dir, ".new-"+id)
 	var f *os.File
 	// The last run to leave removes the state dir; a run that comes in at

@@ -3,10 +3,9 @@ package platform
 import (
 	"bufio"
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -97,9 +96,9 @@ func newCgroupLeaf() (*cgroupLeaf, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rnd [4]byte
-	_, _ = rand.Read(rnd[:])
-	dir := filepath.Join(parent, fmt.Sprintf("curfew-%d-%s", os.Getpid(), hex.EncodeToString(rnd[:])))
+	// The name needs to be unique, not secret (Mkdir fails on a clash):
+	// math/rand keeps crypto, and its size in memory, out of the binary.
+	dir := filepath.Join(parent, fmt.Sprintf("curfew-%d-%08x", os.Getpid(), rand.Uint32()))
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create cgroup below %s: %w", parent, err)
 	}
