@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/fatih/color"
 	"github.com/mattn/go-isatty"
@@ -62,6 +64,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return res.Status
 	}
 	if res.Signal != 0 {
+		if init, _ := app.Metadata["init"].(bool); init {
+			// Like tini: an init reports a death by signal N as 128+N.
+			return res.Status
+		}
 		return runner.Die(res.Signal)
 	}
 	return res.Status
@@ -140,6 +146,7 @@ func newApp(stdout, stderr io.Writer, out *renderer, start func(runner.Config)) 
 				return err
 			}
 			c.App.Metadata["argv0"] = cfg.Argv[0]
+			c.App.Metadata["init"] = cfg.Init
 			if cfg.Report {
 				c.App.Metadata["report"] = lookup(c, "report", "--report").value
 			}
@@ -191,6 +198,7 @@ var envOf = map[string]string{
 	"container":  "CURFEW_CONTAINER",
 	"tmpdir":     "CURFEW_TMPDIR",
 	"report":     "CURFEW_REPORT",
+	"init":       "CURFEW_INIT",
 }
 
 func flags() []cli.Flag {
@@ -212,6 +220,14 @@ func flags() []cli.Flag {
 			Usage: withEnv("tmpdir", "give the command a private temp dir (TMPDIR, TMP, TEMP), removed at the end")},
 		&cli.StringSliceFlag{Name: "cleanup",
 			Usage: "remove `PATH` at the end (repeatable; last given, first removed)"},
+		&cli.BoolFlag{Name: "init",
+			Usage: withEnv("init", "act as an init (automatic as PID 1): reap every orphan, exit 128+N when the command dies of signal N")},
+		&cli.BoolFlag{Name: "signal-child-only",
+			Usage: "forward signals to the command alone, not to its whole process group"},
+		&cli.StringSliceFlag{Name: "rewrite",
+			Usage: "send `FROM:TO` when FROM is received, e.g. TERM:QUIT for nginx; TO 0 drops FROM (repeatable)"},
+		&cli.IntSliceFlag{Name: "success-status",
+			Usage: "exit 0 when the status would be `N`, e.g. 143 for a service that dies of SIGTERM on docker stop (repeatable)"},
 		&cli.StringFlag{Name: "report",
 			Usage: withEnv("report", "when the run ends, write a JSON report of it to `FILE` (- for stderr)")},
 		&cli.BoolFlag{Name: "verbose", Usage: "say each step as it happens"},
@@ -300,6 +316,31 @@ func config(c *cli.Context, out *renderer) (runner.Config, error) {
 	if cfg.TempDir, err = boolSetting(c, "tmpdir"); err != nil {
 		return usage("%v", err)
 	}
+	init, err := boolSetting(c, "init")
+	if err != nil {
+		return usage("%v", err)
+	}
+	cfg.Init = init || os.Getpid() == 1
+	cfg.SignalChildOnly = c.Bool("signal-child-only")
+	for _, r := range c.StringSlice("rewrite") {
+		from, to, err := runner.ParseRewrite(r)
+		if err != nil {
+			return usage("--rewrite: %v", err)
+		}
+		if cfg.Rewrite == nil {
+			cfg.Rewrite = map[syscall.Signal]syscall.Signal{}
+		}
+		if _, dup := cfg.Rewrite[from]; dup {
+			return usage("--rewrite: %s is rewritten twice", runner.SignalName(from))
+		}
+		cfg.Rewrite[from] = to
+	}
+	for _, n := range c.IntSlice("success-status") {
+		if n < 0 || n > 255 {
+			return usage("--success-status: %d is not an exit status (0 to 255)", n)
+		}
+		cfg.SuccessStatuses = append(cfg.SuccessStatuses, n)
+	}
 	cfg.Timeout = timeout
 	cfg.PreserveStatus = c.Bool("preserve-status")
 	cfg.Cleanup = c.StringSlice("cleanup")
@@ -367,6 +408,12 @@ func rephrase(err error) error {
 			return fmt.Errorf("unknown flag %q", "--"+name)
 		}
 		return fmt.Errorf("unknown flag %q", "-"+name)
+	}
+	// Compiled here, on the error path, so that start-up does not pay for it.
+	invalidValue := regexp.MustCompile(`^invalid value (".*") for flag -+([\w-]+): `)
+	if m := invalidValue.FindStringSubmatch(msg); m != nil {
+		// The only flags the flag package parses itself are numbers.
+		return fmt.Errorf("--%s: %s is not a number", m[2], m[1])
 	}
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
 		return fmt.Errorf("flag %q needs a value", name)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -331,4 +332,28 @@ func planSignal(sig syscall.Signal) string {
 		return name
 	}
 	return strconv.Itoa(int(sig))
+}
+
+// ParseRewrite parses one --rewrite rule, FROM:TO with signals by name or
+// number (TERM:QUIT, 15:3); TO may be 0, which drops FROM. FROM must be a
+// signal curfew catches and passes on: not KILL or STOP (they cannot be
+// caught) and not CHLD or URG (they belong to curfew and the Go runtime).
+func ParseRewrite(s string) (from, to syscall.Signal, err error) {
+	a, b, ok := strings.Cut(s, ":")
+	if !ok {
+		return 0, 0, fmt.Errorf("invalid rewrite %q: want FROM:TO, e.g. TERM:QUIT", s)
+	}
+	if from, err = ParseSignal(a); err != nil {
+		return 0, 0, fmt.Errorf("invalid rewrite %q: %w", s, err)
+	}
+	if !slices.Contains(platform.CatchableSignals(), from) {
+		return 0, 0, fmt.Errorf("invalid rewrite %q: %s never reaches the command through curfew", s, SignalName(from))
+	}
+	if strings.TrimSpace(b) == "0" {
+		return from, 0, nil
+	}
+	if to, err = ParseSignal(b); err != nil {
+		return 0, 0, fmt.Errorf("invalid rewrite %q: %w", s, err)
+	}
+	return from, to, nil
 }

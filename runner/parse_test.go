@@ -352,3 +352,28 @@ func repeatStage(st Stage, n int) Plan {
 	}
 	return p
 }
+
+func TestParseRewrite(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows has no signals to rewrite")
+	}
+	for _, c := range []struct {
+		in       string
+		from, to syscall.Signal
+	}{
+		{"TERM:QUIT", syscall.SIGTERM, syscall.SIGQUIT},
+		{"15:3", syscall.SIGTERM, syscall.SIGQUIT},
+		{"sigint:term", syscall.SIGINT, syscall.SIGTERM},
+		{"INT:0", syscall.SIGINT, 0},
+	} {
+		from, to, err := ParseRewrite(c.in)
+		if err != nil || from != c.from || to != c.to {
+			t.Errorf("ParseRewrite(%q) = %v, %v, %v; want %v, %v", c.in, from, to, err, c.from, c.to)
+		}
+	}
+	for _, bad := range []string{"", "TERM", "TERM:", ":QUIT", "BOGUS:TERM", "TERM:BOGUS", "KILL:TERM", "9:15", "TERM:QUIT:HUP"} {
+		if _, _, err := ParseRewrite(bad); err == nil {
+			t.Errorf("ParseRewrite(%q) succeeded, want an error", bad)
+		}
+	}
+}

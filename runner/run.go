@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
@@ -29,6 +30,18 @@ type Config struct {
 	Events         func(Event)   // receives progress and warnings; may be nil
 	Report         bool          // list every process the shutdown reaches, for Result.Report
 	StateDir       string        // where runs keep their marks; cleanup.StateDir() when empty
+
+	// Init makes curfew behave as an init (automatic as PID 1): a command
+	// killed by signal N makes curfew exit 128+N instead of dying of N.
+	Init bool
+	// SignalChildOnly sends forwarded signals to the command alone rather
+	// than to its process group.
+	SignalChildOnly bool
+	// Rewrite maps a received signal to the one sent on, for forwarding and
+	// for the first stage of a shutdown; 0 drops the signal.
+	Rewrite map[syscall.Signal]syscall.Signal
+	// SuccessStatuses are exit statuses reported as 0.
+	SuccessStatuses []int
 }
 
 // Result is how a run ended.
@@ -143,6 +156,8 @@ func Run(cfg Config) (res Result, err error) {
 	go func() { swept <- sweep(stateDir) }()
 
 	w := newWatcher(c, cfg, pid, start, log)
+	// Supervising needs little of what starting needed: give it back.
+	platform.TrimMemory()
 	w.loop(sigs)
 	if foreground {
 		if err := platform.RestoreForeground(); err != nil {
@@ -151,6 +166,7 @@ func Run(cfg Config) (res Result, err error) {
 	}
 	res = w.result()
 	res.Container = c.Mode()
+	res = mapSuccess(res, cfg.SuccessStatuses, log)
 	w.fill(rep, c.Usage())
 	rep.Swept = <-swept
 	for _, s := range rep.Swept {
@@ -285,18 +301,35 @@ func removeFiles(log *logger, files *cleanup.List) []CleanupEntry {
 	return out
 }
 
+// mapSuccess reports a status listed in --success-status as 0 (tini -e):
+// for a service whose normal end on "docker stop" is a death by SIGTERM,
+// 143 can mean success. It applies to the status a shell would see, so a
+// death by signal N matches 128+N.
+func mapSuccess(res Result, statuses []int, log *logger) Result {
+	st := res.Status
+	if res.Signal != 0 {
+		st = signalStatus(res.Signal)
+	}
+	if slices.Contains(statuses, st) {
+		log.info("status %d counts as success", st)
+		res.Status, res.Signal = 0, 0
+	}
+	return res
+}
+
 // signals are the channels the watch loop reads. Stop signals, forwarded
-// signals and SIGCHLD each have their own channel, so that a storm of one
-// kind can never crowd out another (os/signal drops what a full channel
-// cannot take).
+// signals, job-control stops and SIGCHLD each have their own channel, so
+// that a storm of one kind can never crowd out another (os/signal drops
+// what a full channel cannot take).
 type signals struct {
-	stop, forward, child chan os.Signal
+	stop, forward, job, child chan os.Signal
 }
 
 func listen() *signals {
 	s := &signals{
 		stop:    make(chan os.Signal, 16),
 		forward: make(chan os.Signal, 2048),
+		job:     make(chan os.Signal, 4),
 		child:   make(chan os.Signal, 1),
 	}
 	// A signal ignored when curfew started (nohup, a background job's
@@ -312,6 +345,11 @@ func listen() *signals {
 			signal.Notify(s.forward, sig)
 		}
 	}
+	for _, sig := range platform.JobControlSignals() {
+		if !signal.Ignored(sig) {
+			signal.Notify(s.job, sig)
+		}
+	}
 	// SIGCHLD is always caught, even when it was ignored at start: with
 	// SIG_IGN the kernel would reap the command and its status would be lost.
 	platform.NotifyChild(s.child)
@@ -321,6 +359,7 @@ func listen() *signals {
 func (s *signals) close() {
 	signal.Stop(s.stop)
 	signal.Stop(s.forward)
+	signal.Stop(s.job)
 	platform.StopChild(s.child)
 }
 

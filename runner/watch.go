@@ -79,6 +79,12 @@ type watcher struct {
 	stageAt     time.Time // when the current stage began
 	lastReached int       // processes the last stage sent reached
 
+	rewrite   map[syscall.Signal]syscall.Signal
+	childOnly bool
+	init      bool
+	signalPid func(pid int, sig syscall.Signal) error
+	stopSelf  func() error
+
 	// What the report needs. Processes are listed before each stage only
 	// when detail is set (--report), as that costs a scan per stage.
 	detail     bool
@@ -91,7 +97,9 @@ type watcher struct {
 }
 
 func newWatcher(c container, cfg Config, pid int, start time.Time, log *logger) *watcher {
-	w := &watcher{c: c, plan: cfg.Plan, preserve: cfg.PreserveStatus, timeout: cfg.Timeout, log: log, start: start, pid: pid, stage: -1}
+	w := &watcher{c: c, plan: cfg.Plan, preserve: cfg.PreserveStatus, timeout: cfg.Timeout, log: log, start: start, pid: pid, stage: -1,
+		rewrite: cfg.Rewrite, childOnly: cfg.SignalChildOnly, init: cfg.Init,
+		signalPid: platform.SignalPid, stopSelf: platform.StopSelf}
 	if cfg.Timeout > 0 {
 		w.deadline = start.Add(cfg.Timeout)
 	}
@@ -118,6 +126,8 @@ func (w *watcher) loop(s *signals) {
 			w.onStop(sig.(syscall.Signal), time.Now())
 		case sig := <-s.forward:
 			w.onForward(sig.(syscall.Signal))
+		case sig := <-s.job:
+			w.onJobControl(sig.(syscall.Signal))
 		case <-timer.C:
 			w.onTimer(time.Now())
 		}
@@ -186,28 +196,84 @@ func (w *watcher) check(now time.Time) {
 }
 
 // onStop handles INT, TERM, HUP or QUIT sent to curfew: the first starts the
-// shutdown with that same signal, every later one skips to the next stage.
+// shutdown with that same signal (or what --rewrite makes of it), every
+// later one skips to the next stage.
 func (w *watcher) onStop(sig syscall.Signal, now time.Time) {
+	send, ok := w.rewritten(sig)
+	if !ok {
+		return
+	}
 	w.log.info("received %s", SignalName(sig))
 	if w.cause == causeNone {
 		w.begin(now, causeSignal, sig)
+		if send != sig {
+			w.log.info("%s rewritten to %s", SignalName(sig), SignalName(send))
+		}
 		return
 	}
 	w.escalate(now)
 }
 
+// rewritten applies --rewrite to a received signal: the signal to send, or
+// false when the rewrite drops it.
+func (w *watcher) rewritten(sig syscall.Signal) (syscall.Signal, bool) {
+	to, ok := w.rewrite[sig]
+	if !ok {
+		return sig, true
+	}
+	if to == 0 {
+		w.log.info("received %s; dropped, as --rewrite asks", SignalName(sig))
+		return 0, false
+	}
+	return to, true
+}
+
 // onForward passes a signal that is not a stop signal on to the command's
-// process group, as a terminal would.
+// process group, as a terminal would (to the command alone with
+// --signal-child-only).
 func (w *watcher) onForward(sig syscall.Signal) {
 	if w.exited {
 		w.log.info("received %s after the command exited; not forwarded", SignalName(sig))
 		return
 	}
-	if err := w.c.SignalCommand(sig); err != nil {
-		w.log.warn("cannot forward %s: %v", SignalName(sig), err)
+	send, ok := w.rewritten(sig)
+	if !ok {
+		return
+	}
+	var err error
+	if w.childOnly {
+		err = w.signalPid(w.pid, send)
+	} else {
+		err = w.c.SignalCommand(send)
+	}
+	if err != nil {
+		w.log.warn("cannot forward %s: %v", SignalName(send), err)
+		return
+	}
+	if send != sig {
+		w.log.info("forwarded %s as %s", SignalName(sig), SignalName(send))
 		return
 	}
 	w.log.info("forwarded %s", SignalName(sig))
+}
+
+// onJobControl handles TSTP, TTIN and TTOU sent to curfew: forwarded to
+// the command like other signals, then curfew stops itself, so that whoever
+// suspended the run sees it stopped; the SIGCONT that resumes curfew is
+// forwarded in turn and resumes the command. As an init curfew cannot stop
+// (the kernel ignores SIGSTOP for PID 1), so it only forwards.
+func (w *watcher) onJobControl(sig syscall.Signal) {
+	w.onForward(sig)
+	if w.exited || w.init || w.cause != causeNone {
+		return
+	}
+	if to, ok := w.rewrite[sig]; ok && to == 0 {
+		return // dropped, as --rewrite asks: no stop either
+	}
+	w.log.info("stopping curfew itself, until SIGCONT")
+	if err := w.stopSelf(); err != nil {
+		w.log.warn("cannot stop: %v", err)
+	}
 }
 
 // onTimer handles the deadline, the end of a grace period and the polls of a
@@ -283,7 +349,7 @@ func (w *watcher) begin(now time.Time, c cause, sig syscall.Signal) {
 	w.nextStatus = now.Add(statusAfter)
 	st := w.plan[0]
 	if sig != 0 && st.Signal != syscall.SIGKILL {
-		st.Signal = sig
+		st.Signal, _ = w.rewritten(sig)
 	}
 	w.stage = 0
 	w.send(now, st)
@@ -320,7 +386,7 @@ func (w *watcher) send(now time.Time, st Stage) {
 			if w.stage == 0 {
 				w.reached = n
 			}
-			w.log.info("sent SIGKILL to %d processes", n)
+			w.log.info("sent SIGKILL to %d %s", n, plural(n, "process", "processes"))
 		}
 		w.lastKill, w.due = now, time.Time{}
 		return
@@ -341,7 +407,7 @@ func (w *watcher) send(now time.Time, st Stage) {
 		w.due = now
 	}
 	next := w.plan[w.stage+1].Signal
-	w.log.info("sent %s to %d processes; %s in %v", SignalName(st.Signal), n, SignalName(next), st.Grace)
+	w.log.info("sent %s to %d %s; %s in %v", SignalName(st.Signal), n, plural(n, "process", "processes"), SignalName(next), st.Grace)
 }
 
 // track lists the processes a stage is about to reach, for the report:

@@ -83,6 +83,9 @@ type harness struct {
 	c      *fakeContainer
 	w      *watcher
 	events []Event
+	toPid  []string // signalPid calls: "USR1>100"
+	// selfStops counts stopSelf calls.
+	selfStops int
 }
 
 func newHarness(t *testing.T, cfg Config, members int) *harness {
@@ -94,6 +97,11 @@ func newHarness(t *testing.T, cfg Config, members int) *harness {
 	}
 	log := &logger{emit: func(e Event) { h.events = append(h.events, e) }, start: h.t0}
 	h.w = newWatcher(h.c, cfg, 100, h.t0, log)
+	h.w.signalPid = func(pid int, sig syscall.Signal) error {
+		h.toPid = append(h.toPid, fmt.Sprintf("%s>%d", strings.TrimPrefix(SignalName(sig), "SIG"), pid))
+		return nil
+	}
+	h.w.stopSelf = func() error { h.selfStops++; return nil }
 	return h
 }
 
@@ -289,5 +297,83 @@ func TestKillRepeatsUntilEmpty(t *testing.T) {
 	h.wantSent("KILL@1s", "KILL@2s", "KILL@3s")
 	if !h.w.done() {
 		t.Fatal("not done")
+	}
+}
+
+var (
+	sigUSR1  = syscall.Signal(10) // numbers, so the file vets on windows too
+	sigUSR2  = syscall.Signal(12)
+	sigTSTP  = syscall.Signal(20)
+	sigWINCH = syscall.Signal(28)
+)
+
+func TestRewriteChangesTheFirstStageButNotTheStatus(t *testing.T) {
+	h := newHarness(t, Config{Rewrite: map[syscall.Signal]syscall.Signal{syscall.SIGTERM: syscall.SIGQUIT}}, 1)
+	h.w.onStop(syscall.SIGTERM, h.now)
+	h.wantSent("QUIT@0s")
+	h.c.die(1, killedBy(syscall.SIGQUIT))
+	h.w.onChild(h.now)
+	r := h.w.result()
+	// curfew was stopped by TERM: that is the death its parent sees.
+	if r.Outcome != OutcomeInterrupted || r.Signal != syscall.SIGTERM {
+		t.Fatalf("result = %+v, want interrupted, dying of SIGTERM", r)
+	}
+}
+
+func TestRewriteOfForwardedSignals(t *testing.T) {
+	h := newHarness(t, Config{Rewrite: map[syscall.Signal]syscall.Signal{sigUSR1: sigUSR2, sigWINCH: 0}}, 1)
+	h.w.onForward(sigUSR1)
+	h.w.onForward(sigWINCH) // dropped
+	if !slices.Equal(h.c.fwd, []syscall.Signal{sigUSR2}) {
+		t.Fatalf("forwarded %v, want [USR2] only", h.c.fwd)
+	}
+	// a stop signal rewritten to 0 starts nothing
+	h = newHarness(t, Config{Rewrite: map[syscall.Signal]syscall.Signal{syscall.SIGINT: 0}}, 1)
+	h.w.onStop(syscall.SIGINT, h.now)
+	h.wantSent()
+	if h.w.cause != causeNone {
+		t.Fatal("a dropped SIGINT started a shutdown")
+	}
+}
+
+func TestSignalChildOnly(t *testing.T) {
+	h := newHarness(t, Config{SignalChildOnly: true}, 2)
+	h.w.onForward(sigUSR1)
+	if len(h.c.fwd) != 0 || !slices.Equal(h.toPid, []string{"USR1>100"}) {
+		t.Fatalf("group got %v, pid got %v; want only USR1>100", h.c.fwd, h.toPid)
+	}
+}
+
+func TestJobControlForwardsThenStopsCurfew(t *testing.T) {
+	h := newHarness(t, Config{}, 1)
+	h.w.onJobControl(sigTSTP)
+	if !slices.Equal(h.c.fwd, []syscall.Signal{sigTSTP}) || h.selfStops != 1 {
+		t.Fatalf("forwarded %v, stopped self %d times; want TSTP then one stop", h.c.fwd, h.selfStops)
+	}
+	// an init cannot stop itself: it only forwards
+	h = newHarness(t, Config{Init: true}, 1)
+	h.w.onJobControl(sigTSTP)
+	if !slices.Equal(h.c.fwd, []syscall.Signal{sigTSTP}) || h.selfStops != 0 {
+		t.Fatalf("as init: forwarded %v, stopped self %d times; want TSTP and no stop", h.c.fwd, h.selfStops)
+	}
+}
+
+func TestSuccessStatuses(t *testing.T) {
+	log := &logger{emit: func(Event) {}, start: time.Now()}
+	for _, c := range []struct {
+		in         Result
+		statuses   []int
+		wantStatus int
+		wantSignal syscall.Signal
+	}{
+		{Result{Status: 3}, []int{3}, 0, 0},
+		{Result{Status: 3}, []int{4}, 3, 0},
+		{Result{Status: 143, Signal: syscall.SIGTERM}, []int{143}, 0, 0},
+		{Result{Status: 143, Signal: syscall.SIGTERM}, nil, 143, syscall.SIGTERM},
+	} {
+		got := mapSuccess(c.in, c.statuses, log)
+		if got.Status != c.wantStatus || got.Signal != c.wantSignal {
+			t.Errorf("mapSuccess(%+v, %v) = %d/%v, want %d/%v", c.in, c.statuses, got.Status, got.Signal, c.wantStatus, c.wantSignal)
+		}
 	}
 }
