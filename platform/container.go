@@ -25,6 +25,11 @@ type Command struct {
 	// Foreground hands the terminal on stdin to the command's process group,
 	// so that it can read the terminal and gets the keyboard's signals once.
 	Foreground bool
+	// SharedGroup keeps the command in curfew's own process group instead
+	// of a new one, so that what the terminal sends to its foreground group
+	// (Ctrl+C, Ctrl+Z, window resizes) reaches the command and curfew alike,
+	// once. Only where SharedGroupSupported says so.
+	SharedGroup bool
 }
 
 // Exit is a process that Reap collected.

@@ -18,8 +18,13 @@ type Container struct {
 	self    int
 	cg      *cgroupLeaf   // nil in subreaper mode
 	pid     int           // the command, 0 before Spawn
+	shared  bool          // the command is in curfew's process group
 	release chan struct{} // ends the OS thread that spawned the command
 }
+
+// SharedGroupSupported says whether Command.SharedGroup works here: on
+// Linux the container does not depend on the command's process group.
+const SharedGroupSupported = true
 
 // NewContainer prepares a kill container. ModeAuto picks a cgroup leaf when
 // a writable cgroup2 mount allows it and a subreaper otherwise; Why says
@@ -88,8 +93,8 @@ func (c *Container) Spawn(cmd Command) (pid int, err error) {
 		Env:   cmd.Env,
 		Files: []uintptr{stdFD(0), stdFD(1), stdFD(2)},
 		Sys: &syscall.SysProcAttr{
-			Setpgid:    true,
-			Foreground: cmd.Foreground,
+			Setpgid:    !cmd.SharedGroup,
+			Foreground: cmd.Foreground && !cmd.SharedGroup,
 			Ctty:       0, // with Foreground: stdin, as numbered in curfew
 			Pdeathsig:  syscall.SIGKILL,
 		},
@@ -123,7 +128,7 @@ func (c *Container) Spawn(cmd Command) (pid int, err error) {
 		c.release = nil
 		return 0, &os.PathError{Op: "exec", Path: cmd.Path, Err: r.err}
 	}
-	c.pid = r.pid
+	c.pid, c.shared = r.pid, cmd.SharedGroup
 	return r.pid, nil
 }
 
@@ -132,6 +137,10 @@ func (c *Container) Spawn(cmd Command) (pid int, err error) {
 func (c *Container) SignalCommand(sig syscall.Signal) error {
 	if c.pid == 0 {
 		return nil
+	}
+	if c.shared {
+		// The group is curfew's own: signalling it would signal curfew.
+		return ignoreESRCH(unix.Kill(c.pid, sig))
 	}
 	return ignoreESRCH(unix.Kill(-c.pid, sig))
 }
@@ -175,15 +184,29 @@ const maxRounds = 100
 // none it has not signalled, so children forked meanwhile get it too. It
 // returns how many processes it reached.
 func (c *Container) Signal(sig syscall.Signal) (int, error) {
+	return c.signal(sig, 0)
+}
+
+// SignalOutside is Signal for the processes outside curfew's own process
+// group: a signal the terminal sent to the foreground group (Ctrl+C) has
+// reached the ones inside already, and must not reach them twice.
+func (c *Container) SignalOutside(sig syscall.Signal) (int, error) {
+	return c.signal(sig, unix.Getpgrp())
+}
+
+// signal sends sig and SIGCONT to every member not in process group skip
+// (0: none skipped).
+func (c *Container) signal(sig syscall.Signal, skip int) (int, error) {
 	if sig == syscall.SIGKILL {
 		return c.Kill()
 	}
 	seen := make(map[int]uint64)
+	reached := 0
 	var errs []error
 	for round := 0; round < maxRounds; round++ {
 		ps, err := c.members()
 		if err != nil {
-			return len(seen), err
+			return reached, err
 		}
 		fresh := 0
 		for _, p := range ps {
@@ -191,7 +214,11 @@ func (c *Container) Signal(sig syscall.Signal) (int, error) {
 				continue
 			}
 			seen[p.pid] = p.start
+			if skip != 0 && p.pgrp == skip {
+				continue
+			}
 			fresh++
+			reached++
 			if err := signalProc(p, sig); err != nil {
 				errs = append(errs, err)
 			}
@@ -205,7 +232,7 @@ func (c *Container) Signal(sig syscall.Signal) (int, error) {
 			break
 		}
 	}
-	return len(seen), errors.Join(errs...)
+	return reached, errors.Join(errs...)
 }
 
 // Kill sends SIGKILL to every process of the run. With a cgroup it writes

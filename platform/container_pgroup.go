@@ -61,3 +61,11 @@ func (c *Container) Reap() (exits []Exit, noChildren bool) { return reapChildren
 
 // Close releases the container; a process group needs nothing removed.
 func (c *Container) Close() error { return nil }
+
+// SharedGroupSupported is false: this container is the command's own
+// process group, so the command cannot share curfew's.
+const SharedGroupSupported = false
+
+// SignalOutside is Signal: without a shared group no member has had the
+// terminal's signal already.
+func (c *Container) SignalOutside(sig syscall.Signal) (int, error) { return c.Signal(sig) }

@@ -211,3 +211,10 @@ func (c *Container) Close() error {
 	c.job = 0
 	return err
 }
+
+// SharedGroupSupported is false: Ctrl+Break needs the command's own
+// console process group.
+const SharedGroupSupported = false
+
+// SignalOutside is Signal: the command never shares curfew's group here.
+func (c *Container) SignalOutside(sig syscall.Signal) (int, error) { return c.Signal(sig) }

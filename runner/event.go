@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"syscall"
 	"time"
 )
 
@@ -21,6 +22,9 @@ type Event struct {
 	At    time.Duration // since the run started
 	Text  string        // one lower-case line, no trailing period
 	Stage int           // for Progress: the shutdown stage it is about
+	// Sent is the signal a shutdown stage just sent, on the Info event that
+	// says so; 0 on every other event.
+	Sent syscall.Signal
 }
 
 // logger stamps events with the time since the run started.
@@ -35,6 +39,11 @@ func (l *logger) warn(format string, args ...any) { l.send(Warning, format, args
 
 func (l *logger) progress(stage int, format string, args ...any) {
 	l.emit(Event{Level: Progress, At: time.Since(l.start), Text: fmt.Sprintf(format, args...), Stage: stage})
+}
+
+// sent is an Info event that a stage sent sig.
+func (l *logger) sent(sig syscall.Signal, format string, args ...any) {
+	l.emit(Event{Level: Info, At: time.Since(l.start), Text: fmt.Sprintf(format, args...), Sent: sig})
 }
 
 func (l *logger) send(level Level, format string, args ...any) {

@@ -42,6 +42,10 @@ type Config struct {
 	Rewrite map[syscall.Signal]syscall.Signal
 	// SuccessStatuses are exit statuses reported as 0.
 	SuccessStatuses []int
+	// SharedGroup keeps the command in curfew's process group (GNU
+	// timeout's --foreground). A run on a terminal does so by itself where
+	// the platform allows it (see terminalMode).
+	SharedGroup bool
 }
 
 // Result is how a run ended.
@@ -53,6 +57,7 @@ type Result struct {
 	// that its parent sees the command's own death; Status is the fallback.
 	Signal    syscall.Signal
 	Container string // the container mode used
+	Killed    bool   // the SIGKILL stage ran
 	// Report says what happened in detail; it is filled on every path,
 	// failures included (the process list only with Config.Report).
 	Report *Report
@@ -143,8 +148,21 @@ func Run(cfg Config) (res Result, err error) {
 		}
 	}()
 
-	foreground := platform.TerminalForeground()
-	pid, err := spawn(c, path, cfg.Argv, env, foreground)
+	if cfg.SharedGroup && !platform.SharedGroupSupported {
+		return Result{Outcome: OutcomeFailedToStart, Status: StatusFailed, Container: c.Mode()},
+			fmt.Errorf("the command cannot share curfew's process group with the %s container", c.Mode())
+	}
+	tty := terminalMode(cfg.SharedGroup)
+	if tty.interactive {
+		log.info("on a terminal: %s", tty.why)
+		restore := platform.SaveTerminal()
+		defer func() {
+			if err := restore(); err != nil {
+				log.warn("cannot restore the terminal's modes: %v", err)
+			}
+		}()
+	}
+	pid, err := spawn(c, platform.Command{Path: path, Args: cfg.Argv, Env: env, Foreground: tty.handOff, SharedGroup: tty.shared})
 	if err != nil {
 		st := startStatus(err)
 		return Result{Outcome: OutcomeFailedToStart, Status: st, Container: c.Mode()}, &StartError{Status: st, Err: err}
@@ -156,16 +174,18 @@ func Run(cfg Config) (res Result, err error) {
 	go func() { swept <- sweep(stateDir) }()
 
 	w := newWatcher(c, cfg, pid, start, log)
+	w.keyboard = tty.interactive && tty.shared
 	// Supervising needs little of what starting needed: give it back.
 	platform.TrimMemory()
 	w.loop(sigs)
-	if foreground {
+	if tty.handOff {
 		if err := platform.RestoreForeground(); err != nil {
 			log.warn("cannot give the terminal back to curfew's process group: %v", err)
 		}
 	}
 	res = w.result()
 	res.Container = c.Mode()
+	res.Killed = !w.lastKill.IsZero()
 	res = mapSuccess(res, cfg.SuccessStatuses, log)
 	w.fill(rep, c.Usage())
 	rep.Swept = <-swept
@@ -248,14 +268,55 @@ func findCommand(name string) (string, error) {
 
 // spawn starts the command. A file the kernel cannot execute (no #! line)
 // is run by /bin/sh, as execvp(3) and a shell do.
-func spawn(c *platform.Container, path string, argv, env []string, foreground bool) (int, error) {
-	cmd := platform.Command{Path: path, Args: argv, Env: env, Foreground: foreground}
+func spawn(c *platform.Container, cmd platform.Command) (int, error) {
 	pid, err := c.Spawn(cmd)
 	if errors.Is(err, syscall.ENOEXEC) {
-		cmd.Path, cmd.Args = "/bin/sh", append([]string{"sh", path}, argv[1:]...)
+		cmd.Args = append([]string{"sh", cmd.Path}, cmd.Args[1:]...)
+		cmd.Path = "/bin/sh"
 		pid, err = c.Spawn(cmd)
 	}
 	return pid, err
+}
+
+// ttyMode is how the command meets the terminal.
+type ttyMode struct {
+	interactive bool // curfew runs in the foreground of the terminal on stdin
+	shared      bool // the command runs in curfew's process group
+	handOff     bool // the command gets a process group of its own and the terminal
+	why         string
+}
+
+// terminalMode decides how the command meets the terminal. On a terminal
+// the command shares curfew's foreground process group, where the platform
+// allows it (Linux), rather than getting a group of its own and the
+// terminal (tcsetpgrp), because:
+//
+//   - the keyboard's signals (Ctrl+C, Ctrl+\, Ctrl+Z) then reach the command
+//     exactly once, from the kernel, and reach curfew too: curfew sees every
+//     Ctrl+C and can end the run on the second, while with the terminal
+//     handed over it would never hear of them;
+//   - Ctrl+Z stops curfew and the command together and the shell's fg
+//     continues them together, with no terminal to hand back and forth;
+//   - window resizes reach the command from the kernel, and the command can
+//     read the terminal (it is in the foreground group), as without curfew.
+//
+// The cost is that a signal sent to curfew alone cannot be told from one
+// the terminal sent to the whole group; on a terminal curfew takes INT,
+// QUIT, HUP, TSTP, WINCH and CONT to be the terminal's (see watcher.keyboard).
+// Where the container is the command's own process group (macOS), the
+// command gets its group and the terminal instead.
+func terminalMode(sharedAsked bool) ttyMode {
+	m := ttyMode{interactive: platform.TerminalForeground(), shared: sharedAsked}
+	switch {
+	case !m.interactive:
+	case platform.SharedGroupSupported:
+		m.shared = true
+		m.why = "the command shares curfew's foreground process group"
+	default:
+		m.handOff = true
+		m.why = "the command gets its own process group and the terminal"
+	}
+	return m
 }
 
 // withTempDir points TMPDIR, TMP and TEMP at dir, replacing earlier values.

@@ -15,6 +15,7 @@ import (
 type container interface {
 	Signal(sig syscall.Signal) (int, error)
 	Kill() (int, error)
+	SignalOutside(sig syscall.Signal) (int, error)
 	SignalCommand(sig syscall.Signal) error
 	Members() ([]platform.Process, error)
 	Empty() (bool, error)
@@ -81,9 +82,16 @@ type watcher struct {
 
 	rewrite   map[syscall.Signal]syscall.Signal
 	childOnly bool
-	init      bool
-	signalPid func(pid int, sig syscall.Signal) error
-	stopSelf  func() error
+	// keyboard: the command shares curfew's foreground process group on a
+	// terminal, so what the terminal sends (Ctrl+C, Ctrl+\, Ctrl+Z, hangup,
+	// resizes, the shell's fg) has reached the command already; see
+	// terminalMode in run.go.
+	keyboard    bool
+	kbdUntil    time.Time // a second Ctrl+C before this ends the run
+	outsideOnly bool      // the first stage goes only to processes outside the group
+	init        bool
+	signalPid   func(pid int, sig syscall.Signal) error
+	stopSelf    func() error
 
 	// What the report needs. Processes are listed before each stage only
 	// when detail is set (--report), as that costs a scan per stage.
@@ -204,15 +212,36 @@ func (w *watcher) onStop(sig syscall.Signal, now time.Time) {
 		return
 	}
 	w.log.info("received %s", SignalName(sig))
-	if w.cause == causeNone {
-		w.begin(now, causeSignal, sig)
-		if send != sig {
-			w.log.info("%s rewritten to %s", SignalName(sig), SignalName(send))
-		}
+	if w.cause != causeNone {
+		w.escalate(now)
 		return
 	}
-	w.escalate(now)
+	if w.keyboard && fromKeyboard(sig) && send == sig && w.plan[0].Signal != syscall.SIGKILL && w.plan[0].Grace > 0 {
+		// Ctrl+C or Ctrl+\ on the terminal: the command has it already and
+		// decides, as it would without curfew (a REPL prints
+		// KeyboardInterrupt and goes on; sleep dies, and curfew then stops
+		// what it left). A second one within the grace ends the run.
+		if w.kbdUntil.IsZero() || now.After(w.kbdUntil) {
+			w.kbdUntil = now.Add(w.plan[0].Grace)
+			w.log.info("%s from the terminal reached the command; another within %v ends the run", SignalName(sig), w.plan[0].Grace)
+			return
+		}
+		w.outsideOnly = true
+		w.begin(now, causeSignal, sig)
+		w.escalate(now)
+		return
+	}
+	// A hangup reached the terminal's foreground group, the command too.
+	w.outsideOnly = w.keyboard && send == sig && (fromKeyboard(sig) || sig == syscall.SIGHUP)
+	w.begin(now, causeSignal, sig)
+	if send != sig {
+		w.log.info("%s rewritten to %s", SignalName(sig), SignalName(send))
+	}
 }
+
+// fromKeyboard says whether a terminal sends sig to its foreground group
+// when a key is pressed: Ctrl+C, Ctrl+\.
+func fromKeyboard(sig syscall.Signal) bool { return sig == syscall.SIGINT || sig == syscall.SIGQUIT }
 
 // rewritten applies --rewrite to a received signal: the signal to send, or
 // false when the rewrite drops it.
@@ -240,6 +269,11 @@ func (w *watcher) onForward(sig syscall.Signal) {
 	if !ok {
 		return
 	}
+	if w.keyboard && send == sig && (sig == platform.SIGWINCH || sig == platform.SIGCONT) {
+		// A resize or the shell's fg/bg reached the whole foreground group.
+		w.log.info("received %s; the command got it from the terminal too", SignalName(sig))
+		return
+	}
 	var err error
 	if w.childOnly {
 		err = w.signalPid(w.pid, send)
@@ -263,7 +297,13 @@ func (w *watcher) onForward(sig syscall.Signal) {
 // forwarded in turn and resumes the command. As an init curfew cannot stop
 // (the kernel ignores SIGSTOP for PID 1), so it only forwards.
 func (w *watcher) onJobControl(sig syscall.Signal) {
-	w.onForward(sig)
+	if w.keyboard {
+		// Ctrl+Z (or a read or write from the background) stopped the whole
+		// foreground group, the command included: curfew only follows.
+		w.log.info("received %s; the command got it from the terminal too", SignalName(sig))
+	} else {
+		w.onForward(sig)
+	}
 	if w.exited || w.init || w.cause != causeNone {
 		return
 	}
@@ -386,12 +426,16 @@ func (w *watcher) send(now time.Time, st Stage) {
 			if w.stage == 0 {
 				w.reached = n
 			}
-			w.log.info("sent SIGKILL to %d %s", n, plural(n, "process", "processes"))
+			w.log.sent(syscall.SIGKILL, "sent SIGKILL to %d %s", n, plural(n, "process", "processes"))
 		}
 		w.lastKill, w.due = now, time.Time{}
 		return
 	}
-	n, err := w.c.Signal(st.Signal)
+	signal := w.c.Signal
+	if w.outsideOnly && w.stage == 0 {
+		signal = w.c.SignalOutside // the terminal's group has it already
+	}
+	n, err := signal(st.Signal)
 	if err != nil {
 		w.log.warn("cannot signal every process: %v", err)
 	}
@@ -407,7 +451,7 @@ func (w *watcher) send(now time.Time, st Stage) {
 		w.due = now
 	}
 	next := w.plan[w.stage+1].Signal
-	w.log.info("sent %s to %d %s; %s in %v", SignalName(st.Signal), n, plural(n, "process", "processes"), SignalName(next), st.Grace)
+	w.log.sent(st.Signal, "sent %s to %d %s; %s in %v", SignalName(st.Signal), n, plural(n, "process", "processes"), SignalName(next), st.Grace)
 }
 
 // track lists the processes a stage is about to reach, for the report:
@@ -469,7 +513,10 @@ func (w *watcher) result() Result {
 
 // stoppedText is "stopped 4 processes (2 needed SIGKILL)".
 func (w *watcher) stoppedText() string {
-	text := fmt.Sprintf("stopped %d %s", w.reached, plural(w.reached, "process", "processes"))
+	// A first stage that spared the terminal's group (it had the signal
+	// already) reached fewer than SIGKILL did.
+	n := max(w.reached, w.killed)
+	text := fmt.Sprintf("stopped %d %s", n, plural(n, "process", "processes"))
 	if w.killed > 0 {
 		text += fmt.Sprintf(" (%d needed SIGKILL)", w.killed)
 	}

@@ -32,6 +32,13 @@ func (f *fakeContainer) Signal(sig syscall.Signal) (int, error) {
 	return f.members, nil
 }
 
+// SignalOutside is Signal for the processes outside curfew's group; the
+// fake counts none there.
+func (f *fakeContainer) SignalOutside(sig syscall.Signal) (int, error) {
+	f.sent = append(f.sent, fmt.Sprintf("%s-outside@%v", strings.TrimPrefix(SignalName(sig), "SIG"), f.now().Sub(f.t0)))
+	return 0, nil
+}
+
 func (f *fakeContainer) Kill() (int, error) {
 	f.stamp(syscall.SIGKILL)
 	n := f.members
@@ -376,4 +383,67 @@ func TestSuccessStatuses(t *testing.T) {
 			t.Errorf("mapSuccess(%+v, %v) = %d/%v, want %d/%v", c.in, c.statuses, got.Status, got.Signal, c.wantStatus, c.wantSignal)
 		}
 	}
+}
+
+// On a terminal the command shares curfew's group: the first Ctrl+C is the
+// command's alone; a second one within the grace ends the run, without
+// sending SIGINT to the group a third time.
+func TestKeyboardFirstCtrlCIsTheCommands(t *testing.T) {
+	h := newHarness(t, Config{}, 2)
+	h.w.keyboard = true
+	h.w.onStop(syscall.SIGINT, h.now)
+	h.wantSent()
+	if h.w.cause != causeNone {
+		t.Fatal("the first Ctrl+C started a shutdown")
+	}
+	// nothing happens when the grace passes: the command kept running
+	h.now = h.now.Add(10 * time.Second)
+	h.w.onTimer(h.now)
+	h.wantSent()
+	// a Ctrl+C after the window opens a new one; the next one ends the run
+	h.w.onStop(syscall.SIGINT, h.now)
+	h.wantSent()
+	h.now = h.now.Add(time.Second)
+	h.w.onStop(syscall.SIGINT, h.now)
+	h.wantSent("INT-outside@11s", "KILL@11s")
+	if h.w.cause != causeSignal {
+		t.Fatalf("cause = %v, want a signal", h.w.cause)
+	}
+}
+
+func TestKeyboardCtrlCThatEndsTheCommand(t *testing.T) {
+	h := newHarness(t, Config{}, 1)
+	h.w.keyboard = true
+	h.w.onStop(syscall.SIGINT, h.now)
+	h.c.die(1, killedBy(syscall.SIGINT))
+	h.w.onChild(h.now)
+	r := h.w.result()
+	if !h.w.done() || r.Outcome != OutcomeSignaled || r.Signal != syscall.SIGINT {
+		t.Fatalf("result = %+v, want the command's death by SIGINT passed on", r)
+	}
+}
+
+func TestKeyboardTerminalSignalsAreNotSentTwice(t *testing.T) {
+	h := newHarness(t, Config{}, 1)
+	h.w.keyboard = true
+	h.w.onForward(platform.SIGWINCH)
+	h.w.onForward(platform.SIGCONT)
+	h.w.onForward(sigUSR1) // from kill(1), not from the terminal
+	if !slices.Equal(h.c.fwd, []syscall.Signal{sigUSR1}) {
+		t.Fatalf("forwarded %v, want only USR1", h.c.fwd)
+	}
+	h.w.onJobControl(sigTSTP)
+	if len(h.c.fwd) != 1 || h.selfStops != 1 {
+		t.Fatalf("Ctrl+Z: forwarded %v, stopped self %d times; want no forward and one stop", h.c.fwd, h.selfStops)
+	}
+	// a hangup reached the group too: the first stage spares it
+	h.w.onStop(syscall.SIGHUP, h.now)
+	h.wantSent("HUP-outside@0s")
+}
+
+func TestKeyboardTimeoutSignalsEveryone(t *testing.T) {
+	h := newHarness(t, Config{Timeout: time.Second}, 1)
+	h.w.keyboard = true
+	h.advance(time.Minute)
+	h.wantSent("TERM@1s")
 }

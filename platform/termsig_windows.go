@@ -1,0 +1,9 @@
+package platform
+
+import "syscall"
+
+// Windows has neither: these never arrive.
+const (
+	SIGWINCH = syscall.Signal(-1)
+	SIGCONT  = syscall.Signal(-2)
+)
