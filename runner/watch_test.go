@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -315,6 +316,7 @@ var (
 )
 
 func TestRewriteChangesTheFirstStageButNotTheStatus(t *testing.T) {
+	unixSignals(t)
 	h := newHarness(t, Config{Rewrite: map[syscall.Signal]syscall.Signal{syscall.SIGTERM: syscall.SIGQUIT}}, 1)
 	h.w.onStop(syscall.SIGTERM, h.now)
 	h.wantSent("QUIT@0s")
@@ -328,6 +330,7 @@ func TestRewriteChangesTheFirstStageButNotTheStatus(t *testing.T) {
 }
 
 func TestRewriteOfForwardedSignals(t *testing.T) {
+	unixSignals(t)
 	h := newHarness(t, Config{Rewrite: map[syscall.Signal]syscall.Signal{sigUSR1: sigUSR2, sigWINCH: 0}}, 1)
 	h.w.onForward(sigUSR1)
 	h.w.onForward(sigWINCH) // dropped
@@ -344,6 +347,7 @@ func TestRewriteOfForwardedSignals(t *testing.T) {
 }
 
 func TestSignalChildOnly(t *testing.T) {
+	unixSignals(t)
 	h := newHarness(t, Config{SignalChildOnly: true}, 2)
 	h.w.onForward(sigUSR1)
 	if len(h.c.fwd) != 0 || !slices.Equal(h.toPid, []string{"USR1>100"}) {
@@ -352,6 +356,7 @@ func TestSignalChildOnly(t *testing.T) {
 }
 
 func TestJobControlForwardsThenStopsCurfew(t *testing.T) {
+	unixSignals(t)
 	h := newHarness(t, Config{}, 1)
 	h.w.onJobControl(sigTSTP)
 	if !slices.Equal(h.c.fwd, []syscall.Signal{sigTSTP}) || h.selfStops != 1 {
@@ -389,6 +394,7 @@ func TestSuccessStatuses(t *testing.T) {
 // command's alone; a second one within the grace ends the run, without
 // sending SIGINT to the group a third time.
 func TestKeyboardFirstCtrlCIsTheCommands(t *testing.T) {
+	unixSignals(t)
 	h := newHarness(t, Config{}, 2)
 	h.w.keyboard = true
 	h.w.onStop(syscall.SIGINT, h.now)
@@ -412,6 +418,7 @@ func TestKeyboardFirstCtrlCIsTheCommands(t *testing.T) {
 }
 
 func TestKeyboardCtrlCThatEndsTheCommand(t *testing.T) {
+	unixSignals(t)
 	h := newHarness(t, Config{}, 1)
 	h.w.keyboard = true
 	h.w.onStop(syscall.SIGINT, h.now)
@@ -424,6 +431,7 @@ func TestKeyboardCtrlCThatEndsTheCommand(t *testing.T) {
 }
 
 func TestKeyboardTerminalSignalsAreNotSentTwice(t *testing.T) {
+	unixSignals(t)
 	h := newHarness(t, Config{}, 1)
 	h.w.keyboard = true
 	h.w.onForward(platform.SIGWINCH)
@@ -442,8 +450,17 @@ func TestKeyboardTerminalSignalsAreNotSentTwice(t *testing.T) {
 }
 
 func TestKeyboardTimeoutSignalsEveryone(t *testing.T) {
+	unixSignals(t)
 	h := newHarness(t, Config{Timeout: time.Second}, 1)
 	h.w.keyboard = true
 	h.advance(time.Minute)
 	h.wantSent("TERM@1s")
+}
+
+// unixSignals skips a test about signals Windows does not have (or names
+// only by number).
+func unixSignals(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("unix signals: Windows has no QUIT, USR1, TSTP or terminal groups")
+	}
 }
