@@ -354,6 +354,7 @@ func config(c *cli.Context, out *renderer) (runner.Config, error) {
 	}
 	out.verbose, out.quiet = c.Bool("verbose"), c.Bool("quiet")
 	cfg.Events = out.event
+	cfg.ExitAfter = true // main exits right after the run
 	return cfg, nil
 }
 

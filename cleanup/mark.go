@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // A run that is itself SIGKILLed cannot clean up: its temp dir and cgroup
@@ -26,6 +27,10 @@ import (
 const (
 	markSuffix = ".lock"
 	markPrefix = "run-"
+	newPrefix  = ".new-" // a mark being created: locked, not yet renamed
+	// newGrace is how old an unlocked mark under creation must be before it
+	// counts as abandoned: its creator died between create and rename.
+	newGrace = 10 * time.Second
 )
 
 // StateDir is the directory that holds the marks of the current user's
@@ -53,7 +58,7 @@ type Mark struct {
 func NewMark(dir string) (*Mark, error) {
 	// Unique, not secret: O_EXCL refuses a clash.
 	id := fmt.Sprintf("%d-%012x", os.Getpid(), rand.Uint64()&(1<<48-1))
-	tmp := filepath.Join(dir, ".new-"+id)
+	tmp := filepath.Join(dir, newPrefix+id)
 	var f *os.File
 	// The last run to leave removes the state dir; a run that comes in at
 	// that moment finds it gone and makes it again.
@@ -150,6 +155,10 @@ func FindStale(dir string) ([]*StaleRun, error) {
 	var errs []error
 	for _, e := range entries {
 		name := e.Name()
+		if e.Type().IsRegular() && strings.HasPrefix(name, newPrefix) {
+			removeAbandonedNew(filepath.Join(dir, name))
+			continue
+		}
 		if !e.Type().IsRegular() || !strings.HasPrefix(name, markPrefix) || !strings.HasSuffix(name, markSuffix) {
 			continue
 		}
@@ -177,6 +186,25 @@ func FindStale(dir string) ([]*StaleRun, error) {
 		stale = append(stale, &StaleRun{Mark: path, Items: items, f: f})
 	}
 	return stale, errors.Join(errs...)
+}
+
+// removeAbandonedNew removes a mark whose creator died before it renamed
+// it into place (it lists nothing yet). A live creator holds its lock from
+// the moment it exists, but for the instant between create and lock, which
+// newGrace covers.
+func removeAbandonedNew(path string) {
+	fi, err := os.Lstat(path)
+	if err != nil || time.Since(fi.ModTime()) < newGrace {
+		return
+	}
+	f, ok, err := tryLock(path)
+	if err != nil || !ok {
+		return
+	}
+	if samePath(f, path) {
+		_ = os.Remove(path)
+	}
+	f.Close()
 }
 
 // readItems parses a mark's lines; a last line without its newline was cut

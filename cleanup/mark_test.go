@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+	"time"
 )
 
 // die drops a mark's lock the way the death of its process does: the
@@ -173,5 +174,30 @@ func TestStateDirMustBePrivate(t *testing.T) {
 	}
 	if _, err := NewMark(link); err == nil {
 		t.Error("NewMark followed a symlinked state dir")
+	}
+}
+
+func TestAbandonedNewMarkIsRemoved(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, ".new-1-abandoned")
+	young := filepath.Join(dir, ".new-2-young")
+	for _, p := range []string{old, young} {
+		if err := os.WriteFile(p, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	long := time.Now().Add(-time.Minute)
+	if err := os.Chtimes(old, long, long); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := FindStale(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(old); !os.IsNotExist(err) {
+		t.Errorf("an abandoned mark under creation is still there: %v", err)
+	}
+	// one that may belong to a run between create and lock stays
+	if _, err := os.Lstat(young); err != nil {
+		t.Errorf("a young mark under creation was removed: %v", err)
 	}
 }

@@ -80,3 +80,12 @@ func tryLock(path string) (f *os.File, ok bool, err error) {
 // syscallRmdir removes an empty directory, and only an empty one (os.Remove
 // would also unlink a file of that name).
 func syscallRmdir(dir string) error { return unix.Rmdir(dir) }
+
+// OwnDir reports whether path is a directory (not a symlink) of this user.
+func OwnDir(path string) bool {
+	var st unix.Stat_t
+	if err := unix.Lstat(path, &st); err != nil {
+		return false
+	}
+	return st.Mode&unix.S_IFMT == unix.S_IFDIR && int(st.Uid) == os.Getuid()
+}

@@ -97,3 +97,10 @@ func syscallRmdir(dir string) error {
 	}
 	return windows.RemoveDirectory(p)
 }
+
+// OwnDir reports whether path is a plain directory; the Windows temp dir is
+// the user's own.
+func OwnDir(path string) bool {
+	fi, err := os.Lstat(path)
+	return err == nil && fi.IsDir() && fi.Mode()&fs.ModeSymlink == 0
+}

@@ -13,13 +13,15 @@ import (
 // Container is the kill container of one run: every process the command
 // starts is a member, and Signal, Kill and Empty act on all of them.
 type Container struct {
-	mode    string
-	why     string
-	self    int
-	cg      *cgroupLeaf   // nil in subreaper mode
-	pid     int           // the command, 0 before Spawn
-	shared  bool          // the command is in curfew's process group
-	release chan struct{} // ends the OS thread that spawned the command
+	mode   string
+	why    string
+	self   int
+	cg     *cgroupLeaf // nil in subreaper mode
+	pid    int         // the command, 0 before Spawn
+	shared bool        // the command is in curfew's process group
+	// noChildren: the last Reap found curfew without a child (ECHILD).
+	noChildren bool
+	release    chan struct{} // ends the OS thread that spawned the command
 }
 
 // SharedGroupSupported says whether Command.SharedGroup works here: on
@@ -281,6 +283,11 @@ func (c *Container) Empty() (bool, error) {
 		p, err := c.cg.populated()
 		return !p, err
 	}
+	if c.noChildren {
+		// A subreaper without children has no descendants: every orphan
+		// below it would have re-parented to it. No /proc scan needed.
+		return true, nil
+	}
 	ps, err := descendants(c.self)
 	return len(ps) == 0, err
 }
@@ -288,7 +295,10 @@ func (c *Container) Empty() (bool, error) {
 // Reap collects every child that has exited, without blocking: the command
 // and every orphan that re-parented to curfew. It is the only place that
 // waits for processes. noChildren is true when curfew has no child left.
-func (c *Container) Reap() (exits []Exit, noChildren bool) { return reapChildren() }
+func (c *Container) Reap() (exits []Exit, noChildren bool) {
+	exits, c.noChildren = reapChildren()
+	return exits, c.noChildren
+}
 
 // Close removes the container: the cgroup leaf (and any empty leaf a nested
 // run left below it). Call it once the container is empty.

@@ -55,7 +55,7 @@ func runRole(role string, args []string) int {
 				return 1
 			}
 		}
-		pids := fmt.Sprintf("%d %d %d", os.Getpid(), child.Process.Pid, escapee.Process.Pid)
+		pids := fmt.Sprintf("%d %d %d\n", os.Getpid(), child.Process.Pid, escapee.Process.Pid)
 		if err := os.WriteFile(args[0], []byte(pids), 0o666); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
@@ -97,7 +97,9 @@ func TestProcessGroup(t *testing.T) {
 		waitGone(t, append(pids, pid))
 	})
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-		if data, err := os.ReadFile(file); err == nil {
+		// The helper writes the file in one write, but it may be read
+		// between its creation and that write: wait for the whole line.
+		if data, err := os.ReadFile(file); err == nil && strings.HasSuffix(string(data), "\n") {
 			for _, f := range strings.Fields(string(data)) {
 				p, _ := strconv.Atoi(f)
 				pids = append(pids, p)

@@ -9,4 +9,5 @@ import "golang.org/x/sys/unix"
 const (
 	SIGWINCH = unix.SIGWINCH // the window was resized
 	SIGCONT  = unix.SIGCONT  // fg or bg
+	SIGTTOU  = unix.SIGTTOU  // a background process wrote to the terminal
 )

@@ -6,4 +6,5 @@ import "syscall"
 const (
 	SIGWINCH = syscall.Signal(-1)
 	SIGCONT  = syscall.Signal(-2)
+	SIGTTOU  = syscall.Signal(-3)
 )

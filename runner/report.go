@@ -109,7 +109,24 @@ func (r *Report) Encode(w io.Writer) error {
 
 // WriteFile writes the report to path atomically: to a temp file in the
 // same directory, then renamed over path, so a reader never sees half of it.
+// A path that is not a regular file (a symlink such as /dev/stderr, a FIFO
+// a reader waits on, a device) is written through instead: renaming over
+// it would replace it.
 func (r *Report) WriteFile(path string) error {
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+		if err != nil {
+			return fmt.Errorf("cannot write report: %w", err)
+		}
+		err = r.Encode(f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("cannot write report: %w", err)
+		}
+		return nil
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."

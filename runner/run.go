@@ -46,6 +46,10 @@ type Config struct {
 	// timeout's --foreground). A run on a terminal does so by itself where
 	// the platform allows it (see terminalMode).
 	SharedGroup bool
+	// ExitAfter says the caller exits as soon as Run returns: Run then
+	// leaves its signal handlers in place instead of removing them one by
+	// one (each is a round trip to the Go runtime's signal thread).
+	ExitAfter bool
 }
 
 // Result is how a run ended.
@@ -99,7 +103,9 @@ func Run(cfg Config) (res Result, err error) {
 	// Listen before the first fork, so that no signal and no child exit can
 	// slip past between the spawn and the watch loop.
 	sigs := listen()
-	defer sigs.close()
+	if !cfg.ExitAfter {
+		defer sigs.close()
+	}
 
 	// The mark lets a later run remove what this one leaves if it is
 	// SIGKILLed; a run that cannot keep one still runs.
@@ -168,6 +174,12 @@ func Run(cfg Config) (res Result, err error) {
 		return Result{Outcome: OutcomeFailedToStart, Status: st, Container: c.Mode()}, &StartError{Status: st, Err: err}
 	}
 	log.info("started %q as pid %d", cfg.Argv[0], pid)
+	if tty.handOff {
+		// The terminal now belongs to the command's group: curfew's own
+		// writes to it would raise SIGTTOU (with stty tostop), and a caught
+		// SIGTTOU would come back with every retry of the write.
+		signal.Ignore(platform.SIGTTOU)
+	}
 
 	// Runs that died without cleaning up are swept while this one runs.
 	swept := make(chan []SweptEntry, 1)
@@ -188,7 +200,14 @@ func Run(cfg Config) (res Result, err error) {
 	res.Killed = !w.lastKill.IsZero()
 	res = mapSuccess(res, cfg.SuccessStatuses, log)
 	w.fill(rep, c.Usage())
-	rep.Swept = <-swept
+	select {
+	case rep.Swept = <-swept:
+	case <-time.After(sweepWait):
+		// A stale leaf whose processes take long to die must not hold up
+		// this run's end; its mark stays, and a later run goes on with it.
+		rep.Swept = []SweptEntry{}
+		log.info("the sweep of dead runs is not done; a later run goes on with it")
+	}
 	for _, s := range rep.Swept {
 		if s.Error != "" {
 			log.info("cannot sweep the %s %s of a dead run: %s", s.Kind, s.Path, s.Error)
@@ -198,6 +217,9 @@ func Run(cfg Config) (res Result, err error) {
 	}
 	return res, nil
 }
+
+// sweepWait is how long the end of a run waits for the sweep of dead runs.
+const sweepWait = time.Second
 
 func killedText(n int) string {
 	if n == 0 {

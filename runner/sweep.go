@@ -18,8 +18,9 @@ import (
 func sweep(stateDir string) []SweptEntry {
 	out := []SweptEntry{}
 	stale, err := cleanup.FindStale(stateDir)
-	if err != nil && len(stale) == 0 {
-		return out
+	if err != nil {
+		// Marks that could not be checked stay for a later run; say why.
+		out = append(out, SweptEntry{Kind: "marks", Path: stateDir, Error: err.Error()})
 	}
 	for _, s := range stale {
 		ok := true
@@ -52,10 +53,17 @@ func sweep(stateDir string) []SweptEntry {
 }
 
 // removeStaleTempDir removes a temp dir of a dead run; only a "curfew-*"
-// directory is ever touched.
+// directory of this user is ever touched (a temp cleaner may have removed
+// the original and somebody else made one of that name since).
 func removeStaleTempDir(path string) error {
 	if !strings.HasPrefix(filepath.Base(path), "curfew-") {
 		return fmt.Errorf("not a curfew temp dir: %s", path)
+	}
+	if !exists(path) {
+		return nil
+	}
+	if !cleanup.OwnDir(path) {
+		return fmt.Errorf("not a directory of this user any more: %s", path)
 	}
 	return cleanup.Remove(path)
 }

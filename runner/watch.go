@@ -2,6 +2,8 @@ package runner
 
 import (
 	"fmt"
+	"os"
+	"os/signal"
 	"slices"
 	"strings"
 	"syscall"
@@ -82,6 +84,7 @@ type watcher struct {
 
 	rewrite   map[syscall.Signal]syscall.Signal
 	childOnly bool
+	pid1      bool // curfew is PID 1: it cannot stop itself
 	// keyboard: the command shares curfew's foreground process group on a
 	// terminal, so what the terminal sends (Ctrl+C, Ctrl+\, Ctrl+Z, hangup,
 	// resizes, the shell's fg) has reached the command already; see
@@ -106,7 +109,7 @@ type watcher struct {
 
 func newWatcher(c container, cfg Config, pid int, start time.Time, log *logger) *watcher {
 	w := &watcher{c: c, plan: cfg.Plan, preserve: cfg.PreserveStatus, timeout: cfg.Timeout, log: log, start: start, pid: pid, stage: -1,
-		rewrite: cfg.Rewrite, childOnly: cfg.SignalChildOnly, init: cfg.Init,
+		rewrite: cfg.Rewrite, childOnly: cfg.SignalChildOnly, init: cfg.Init, pid1: os.Getpid() == 1,
 		signalPid: platform.SignalPid, stopSelf: platform.StopSelf}
 	if cfg.Timeout > 0 {
 		w.deadline = start.Add(cfg.Timeout)
@@ -297,6 +300,17 @@ func (w *watcher) onForward(sig syscall.Signal) {
 // forwarded in turn and resumes the command. As an init curfew cannot stop
 // (the kernel ignores SIGSTOP for PID 1), so it only forwards.
 func (w *watcher) onJobControl(sig syscall.Signal) {
+	if w.exited || w.cause != causeNone {
+		// Stopping processes that were told to end would only keep them
+		// from ending. A SIGTTOU here means curfew's own write to the
+		// terminal was refused; caught and not acted on, it would come back
+		// at once, forever: let the writes through.
+		w.log.info("received %s during the shutdown; not passed on", SignalName(sig))
+		if sig == platform.SIGTTOU {
+			signal.Ignore(sig)
+		}
+		return
+	}
 	if w.keyboard {
 		// Ctrl+Z (or a read or write from the background) stopped the whole
 		// foreground group, the command included: curfew only follows.
@@ -304,11 +318,15 @@ func (w *watcher) onJobControl(sig syscall.Signal) {
 	} else {
 		w.onForward(sig)
 	}
-	if w.exited || w.init || w.cause != causeNone {
-		return
-	}
 	if to, ok := w.rewrite[sig]; ok && to == 0 {
 		return // dropped, as --rewrite asks: no stop either
+	}
+	if w.pid1 {
+		// The kernel ignores SIGSTOP that PID 1 sends itself.
+		if sig == platform.SIGTTOU {
+			signal.Ignore(sig)
+		}
+		return
 	}
 	w.log.info("stopping curfew itself, until SIGCONT")
 	if err := w.stopSelf(); err != nil {

@@ -362,11 +362,25 @@ func TestJobControlForwardsThenStopsCurfew(t *testing.T) {
 	if !slices.Equal(h.c.fwd, []syscall.Signal{sigTSTP}) || h.selfStops != 1 {
 		t.Fatalf("forwarded %v, stopped self %d times; want TSTP then one stop", h.c.fwd, h.selfStops)
 	}
-	// an init cannot stop itself: it only forwards
+	// --init alone does not change that
 	h = newHarness(t, Config{Init: true}, 1)
 	h.w.onJobControl(sigTSTP)
+	if h.selfStops != 1 {
+		t.Fatalf("with --init: stopped self %d times; want one stop", h.selfStops)
+	}
+	// PID 1 cannot stop itself: it only forwards
+	h = newHarness(t, Config{Init: true}, 1)
+	h.w.pid1 = true
+	h.w.onJobControl(sigTSTP)
 	if !slices.Equal(h.c.fwd, []syscall.Signal{sigTSTP}) || h.selfStops != 0 {
-		t.Fatalf("as init: forwarded %v, stopped self %d times; want TSTP and no stop", h.c.fwd, h.selfStops)
+		t.Fatalf("as PID 1: forwarded %v, stopped self %d times; want TSTP and no stop", h.c.fwd, h.selfStops)
+	}
+	// during a shutdown nothing is passed on, and curfew does not stop
+	h = newHarness(t, Config{}, 1)
+	h.w.onStop(syscall.SIGTERM, h.now)
+	h.w.onJobControl(sigTSTP)
+	if len(h.c.fwd) != 0 || h.selfStops != 0 {
+		t.Fatalf("during a shutdown: forwarded %v, stopped self %d times; want neither", h.c.fwd, h.selfStops)
 	}
 }
 
