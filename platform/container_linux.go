@@ -175,10 +175,18 @@ func (c *Container) Members() ([]Process, error) {
 	return out, err
 }
 
-// maxRounds bounds the re-scans of Signal and Kill; a tree that still grows
-// after that many rounds is forking faster than it can be listed, which
-// only the final SIGKILL (cgroup.kill, or stop-the-world) can end.
+// maxRounds bounds the re-scans of Kill; a tree that still grows after
+// that many rounds is forking faster than it can be listed, which only
+// cgroup.kill can end (in subreaper mode the stopped members cannot fork, so
+// the rounds converge).
 const maxRounds = 100
+
+// signalRounds bounds the re-scans of a graceful stage: enough to reach the
+// children forked while it was sent, not a race against a fork loop, which
+// would keep it scanning (a full /proc scan a round in subreaper mode) while
+// its grace period has not even begun. What a fork loop starts after the
+// last round gets the next stage, which ends in SIGKILL.
+const signalRounds = 4
 
 // Signal sends sig, then SIGCONT (a stopped process cannot act on SIGTERM),
 // to every process of the run, also to those that left the command's
@@ -205,7 +213,7 @@ func (c *Container) signal(sig syscall.Signal, skip int) (int, error) {
 	seen := make(map[int]uint64)
 	reached := 0
 	var errs []error
-	for round := 0; round < maxRounds; round++ {
+	for round := 0; round < signalRounds; round++ {
 		ps, err := c.members()
 		if err != nil {
 			return reached, err
