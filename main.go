@@ -33,6 +33,9 @@ func main() { os.Exit(run(os.Args, os.Stdout, os.Stderr)) }
 // testscript can drive it in-process. It returns the exit status; when the
 // command died of a signal it makes curfew die of the same signal instead.
 func run(args []string, stdout, stderr io.Writer) int {
+	if isTimeoutName(args[0]) {
+		return runTimeout(args, stdout, stderr) // invoked as GNU timeout: timeout.go
+	}
 	// fatih/color decides from stdout; our diagnostics go to stderr.
 	color.NoColor = os.Getenv("NO_COLOR") != "" || !isatty.IsTerminal(os.Stderr.Fd())
 

@@ -19,12 +19,13 @@ var update = flag.Bool("u", false, "update the testscripts' cmp files with the a
 
 // containerScripts are the scripts that TestScriptsCgroup and
 // TestScriptsSubreaper run again in each container mode.
-var containerScripts = []string{"container-", "timeout-", "signal-", "leftover-", "cleanup-"}
+var containerScripts = []string{"container-", "timeout-", "signal-", "leftover-", "cleanup-", "gnu-timeout-"}
 
 func TestMain(m *testing.M) {
 	testscript.Main(sweepAfter{m}, map[string]func(){
 		"curfew":  func() { os.Exit(run(os.Args, os.Stdout, os.Stderr)) },
 		"fixture": fixtureMain,
+		"timeout": func() { os.Exit(run(os.Args, os.Stdout, os.Stderr)) }, // the GNU timeout personality
 	})
 }
 

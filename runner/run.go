@@ -46,6 +46,10 @@ type Config struct {
 	// timeout's --foreground). A run on a terminal does so by itself where
 	// the platform allows it (see terminalMode).
 	SharedGroup bool
+	// LeftoverPlan, when set, is the plan for processes left behind by a
+	// command that exited by itself (Plan otherwise). GNU timeout's
+	// personality waits forever for its command, but not for leftovers.
+	LeftoverPlan Plan
 	// ExitAfter says the caller exits as soon as Run returns: Run then
 	// leaves its signal handlers in place instead of removing them one by
 	// one (each is a round trip to the Go runtime's signal thread).
@@ -155,8 +159,10 @@ func Run(cfg Config) (res Result, err error) {
 	}()
 
 	if cfg.SharedGroup && !platform.SharedGroupSupported {
-		return Result{Outcome: OutcomeFailedToStart, Status: StatusFailed, Container: c.Mode()},
-			fmt.Errorf("the command cannot share curfew's process group with the %s container", c.Mode())
+		// GNU timeout's --foreground: where the container is the command's
+		// own group (or console group), the command has to keep it.
+		log.info("the %s container needs the command in a process group of its own; it keeps one", c.Mode())
+		cfg.SharedGroup = false
 	}
 	tty := terminalMode(cfg.SharedGroup)
 	if tty.interactive {

@@ -85,6 +85,8 @@ type watcher struct {
 	rewrite   map[syscall.Signal]syscall.Signal
 	childOnly bool
 	pid1      bool // curfew is PID 1: it cannot stop itself
+	// leftoverPlan replaces plan for the leftovers of a command that exited.
+	leftoverPlan Plan
 	// keyboard: the command shares curfew's foreground process group on a
 	// terminal, so what the terminal sends (Ctrl+C, Ctrl+\, Ctrl+Z, hangup,
 	// resizes, the shell's fg) has reached the command already; see
@@ -109,7 +111,7 @@ type watcher struct {
 
 func newWatcher(c container, cfg Config, pid int, start time.Time, log *logger) *watcher {
 	w := &watcher{c: c, plan: cfg.Plan, preserve: cfg.PreserveStatus, timeout: cfg.Timeout, log: log, start: start, pid: pid, stage: -1,
-		rewrite: cfg.Rewrite, childOnly: cfg.SignalChildOnly, init: cfg.Init, pid1: os.Getpid() == 1,
+		rewrite: cfg.Rewrite, childOnly: cfg.SignalChildOnly, init: cfg.Init, pid1: os.Getpid() == 1, leftoverPlan: cfg.LeftoverPlan,
 		signalPid: platform.SignalPid, stopSelf: platform.StopSelf}
 	if cfg.Timeout > 0 {
 		w.deadline = start.Add(cfg.Timeout)
@@ -177,7 +179,7 @@ func (w *watcher) onChild(now time.Time) {
 	for _, e := range exits {
 		if e.Pid == w.pid && !w.exited {
 			w.exited, w.status = true, e.Status
-			w.log.info("command exited after %v: %s", round(now.Sub(w.start)), e.Status)
+			w.log.kind(Info, KindCommandExited, "command exited after %v: %s", round(now.Sub(w.start)), e.Status)
 		} else {
 			w.log.info("reaped pid %d: %s", e.Pid, e.Status)
 		}
@@ -402,6 +404,9 @@ func (w *watcher) tellProgress(now time.Time) {
 // begin starts the shutdown at the plan's first stage. A received stop
 // signal replaces the first stage's signal, so Ctrl+C stays SIGINT.
 func (w *watcher) begin(now time.Time, c cause, sig syscall.Signal) {
+	if c == causeLeftovers && len(w.leftoverPlan) > 0 {
+		w.plan = w.leftoverPlan
+	}
 	w.cause, w.stopSig, w.aliveAtStop = c, sig, !w.exited
 	w.deadline = time.Time{}
 	w.nextStatus = now.Add(statusAfter)
@@ -506,7 +511,7 @@ func (w *watcher) result() Result {
 		if w.preserve {
 			r.Status = exitStatus(st)
 		}
-		w.log.warn("timed out after %v; %s", w.timeout, w.stoppedText())
+		w.log.kind(Warning, KindSummary, "timed out after %v; %s", w.timeout, w.stoppedText())
 	case w.cause == causeSignal && w.aliveAtStop:
 		r.Outcome, r.Status = OutcomeInterrupted, exitStatus(st)
 		if !st.Exited() {
@@ -514,7 +519,7 @@ func (w *watcher) result() Result {
 			// it received, so a calling shell stops as it would without it.
 			r.Signal, r.Status = w.stopSig, signalStatus(w.stopSig)
 		}
-		w.log.warn("interrupted by %s; %s", SignalName(w.stopSig), w.stoppedText())
+		w.log.kind(Warning, KindSummary, "interrupted by %s; %s", SignalName(w.stopSig), w.stoppedText())
 	default:
 		r.Outcome, r.Status = OutcomeExited, st.Code
 		if !st.Exited() {
@@ -523,7 +528,7 @@ func (w *watcher) result() Result {
 		// A process caught exiting at the same moment as the command is no
 		// leftover: warn only when the shutdown reached someone.
 		if w.cause != causeNone && (w.reached > 0 || w.killed > 0) {
-			w.log.warn("the command exited and left processes behind; %s", w.stoppedText())
+			w.log.kind(Warning, KindSummary, "the command exited and left processes behind; %s", w.stoppedText())
 		}
 	}
 	return r

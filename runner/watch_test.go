@@ -478,3 +478,16 @@ func unixSignals(t *testing.T) {
 		t.Skip("unix signals: Windows has no QUIT, USR1, TSTP or terminal groups")
 	}
 }
+
+// GNU timeout's personality waits forever for its command but not for the
+// leftovers of one that exited: they get the finite LeftoverPlan.
+func TestLeftoverPlanReplacesThePlanForLeftovers(t *testing.T) {
+	forever := DefaultPlan(syscall.SIGTERM, time.Duration(1<<62))
+	h := newHarness(t, Config{Plan: forever, LeftoverPlan: DefaultPlan(syscall.SIGTERM, time.Second)}, 2)
+	h.c.onKill = func(f *fakeContainer) { f.die(1, nil) }
+	exited := platform.ExitStatus{Code: 0}
+	h.c.die(1, &exited)
+	h.w.onChild(h.now)
+	h.runUntil(time.Minute)
+	h.wantSent("TERM@0s", "KILL@1s")
+}
