@@ -513,11 +513,15 @@ func timeoutConfig(o timeoutOptions) (runner.Config, error) {
 		// those leftovers too, and in bounded time: curfew's default grace.
 		cfg.LeftoverPlan = runner.DefaultPlan(sig, 5*time.Second)
 	}
-	if alarmSignal != 0 && sig != syscall.SIGKILL {
+	if alarmSignal != 0 {
 		// GNU's timer is SIGALRM: a SIGALRM from outside (a cascaded
-		// timeout -s ALRM) makes it send its signal to the command. Sent
-		// on as -s's signal, the command gets what GNU would send it.
-		cfg.Rewrite = map[syscall.Signal]syscall.Signal{alarmSignal: sig}
+		// timeout -s ALRM) is its timeout, now: it sends its signal to the
+		// command and exits 124. Rewritten to -s's signal, the command gets
+		// what GNU would send it.
+		cfg.AlarmSignal = alarmSignal
+		if sig != syscall.SIGKILL {
+			cfg.Rewrite = map[syscall.Signal]syscall.Signal{alarmSignal: sig}
+		}
 	}
 	// Not a GNU option: lets the same scripts run in each container mode.
 	if m := os.Getenv("CURFEW_CONTAINER"); m != "" {

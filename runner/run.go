@@ -50,6 +50,12 @@ type Config struct {
 	// command that exited by itself (Plan otherwise). GNU timeout's
 	// personality waits forever for its command, but not for leftovers.
 	LeftoverPlan Plan
+	// AlarmSignal, when received, times the run out at once, as GNU
+	// timeout's timer (SIGALRM) does: a cascaded `timeout -s ALRM` relays
+	// its timeout to an inner timeout that way. The first stage goes to the
+	// command (its process group), as GNU's does, so that an inner timeout
+	// stops its own run first; later stages reach every process of the run.
+	AlarmSignal syscall.Signal
 	// ExitAfter says the caller exits as soon as Run returns: Run then
 	// leaves its signal handlers in place instead of removing them one by
 	// one (each is a round trip to the Go runtime's signal thread).

@@ -87,6 +87,12 @@ type watcher struct {
 	pid1      bool // curfew is PID 1: it cannot stop itself
 	// leftoverPlan replaces plan for the leftovers of a command that exited.
 	leftoverPlan Plan
+	// alarm, received, is the deadline now (Config.AlarmSignal); alarmed
+	// says it came, and commandOnly that the first stage goes to the
+	// command alone.
+	alarm                syscall.Signal
+	alarmed, commandOnly bool
+	alarmAt              time.Time
 	// keyboard: the command shares curfew's foreground process group on a
 	// terminal, so what the terminal sends (Ctrl+C, Ctrl+\, Ctrl+Z, hangup,
 	// resizes, the shell's fg) has reached the command already; see
@@ -112,6 +118,7 @@ type watcher struct {
 func newWatcher(c container, cfg Config, pid int, start time.Time, log *logger) *watcher {
 	w := &watcher{c: c, plan: cfg.Plan, preserve: cfg.PreserveStatus, timeout: cfg.Timeout, log: log, start: start, pid: pid, stage: -1,
 		rewrite: cfg.Rewrite, childOnly: cfg.SignalChildOnly, init: cfg.Init, pid1: os.Getpid() == 1, leftoverPlan: cfg.LeftoverPlan,
+		alarm:     cfg.AlarmSignal,
 		signalPid: platform.SignalPid, stopSelf: platform.StopSelf}
 	if cfg.Timeout > 0 {
 		w.deadline = start.Add(cfg.Timeout)
@@ -138,7 +145,9 @@ func (w *watcher) loop(s *signals) {
 		case sig := <-s.stop:
 			w.onStop(sig.(syscall.Signal), time.Now())
 		case sig := <-s.forward:
-			w.onForward(sig.(syscall.Signal))
+			if sig := sig.(syscall.Signal); !w.onAlarm(sig, time.Now()) {
+				w.onForward(sig)
+			}
 		case sig := <-s.job:
 			w.onJobControl(sig.(syscall.Signal))
 		case <-timer.C:
@@ -260,6 +269,21 @@ func (w *watcher) rewritten(sig syscall.Signal) (syscall.Signal, bool) {
 		return 0, false
 	}
 	return to, true
+}
+
+// onAlarm times the run out when sig is Config.AlarmSignal and no shutdown
+// has begun: the first stage goes to the command only (GNU timeout sends its
+// signal to the command and its own process group), with --rewrite applied,
+// so an inner timeout gets the signal it is to relay. It reports whether it
+// took the signal; a later one is forwarded like any other.
+func (w *watcher) onAlarm(sig syscall.Signal, now time.Time) bool {
+	if w.alarm == 0 || sig != w.alarm || w.cause != causeNone || w.exited {
+		return false
+	}
+	w.log.info("received %s: timing out now", SignalName(sig))
+	w.alarmed, w.commandOnly, w.alarmAt = true, true, now
+	w.begin(now, causeTimeout, sig)
+	return true
 }
 
 // onForward passes a signal that is not a stop signal on to the command's
@@ -455,8 +479,11 @@ func (w *watcher) send(now time.Time, st Stage) {
 		return
 	}
 	signal := w.c.Signal
-	if w.outsideOnly && w.stage == 0 {
+	switch {
+	case w.outsideOnly && w.stage == 0:
 		signal = w.c.SignalOutside // the terminal's group has it already
+	case w.commandOnly && w.stage == 0:
+		signal = w.signalCommand
 	}
 	n, err := signal(st.Signal)
 	if err != nil {
@@ -475,6 +502,15 @@ func (w *watcher) send(now time.Time, st Stage) {
 	}
 	next := w.plan[w.stage+1].Signal
 	w.log.sent(st.Signal, "sent %s to %d %s; %s in %v", SignalName(st.Signal), n, plural(n, "process", "processes"), SignalName(next), st.Grace)
+}
+
+// signalCommand sends sig to the command (its process group, or the
+// command alone when it shares curfew's group) and counts that as one.
+func (w *watcher) signalCommand(sig syscall.Signal) (int, error) {
+	if err := w.c.SignalCommand(sig); err != nil {
+		return 0, err
+	}
+	return 1, nil
 }
 
 // track lists the processes a stage is about to reach, for the report:
@@ -511,7 +547,11 @@ func (w *watcher) result() Result {
 		if w.preserve {
 			r.Status = exitStatus(st)
 		}
-		w.log.kind(Warning, KindSummary, "timed out after %v; %s", w.timeout, w.stoppedText())
+		if w.alarmed {
+			w.log.kind(Warning, KindSummary, "timed out by %s after %v; %s", SignalName(w.alarm), round(w.alarmAt.Sub(w.start)), w.stoppedText())
+		} else {
+			w.log.kind(Warning, KindSummary, "timed out after %v; %s", w.timeout, w.stoppedText())
+		}
 	case w.cause == causeSignal && w.aliveAtStop:
 		r.Outcome, r.Status = OutcomeInterrupted, exitStatus(st)
 		if !st.Exited() {

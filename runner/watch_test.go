@@ -491,3 +491,47 @@ func TestLeftoverPlanReplacesThePlanForLeftovers(t *testing.T) {
 	h.runUntil(time.Minute)
 	h.wantSent("TERM@0s", "KILL@1s")
 }
+
+// GNU timeout's timer is SIGALRM: one received times the run out at once.
+// The first stage goes to the command alone (an inner timeout relays it),
+// with --rewrite applied; the SIGKILL stage reaches every process. A second
+// SIGALRM is forwarded as any other signal.
+func TestAlarmSignalTimesOutThroughTheCommand(t *testing.T) {
+	unixSignals(t)
+	cfg := Config{
+		Plan:        DefaultPlan(syscall.SIGINT, 2*time.Second),
+		Timeout:     time.Hour,
+		AlarmSignal: syscall.SIGALRM,
+		Rewrite:     map[syscall.Signal]syscall.Signal{syscall.SIGALRM: syscall.SIGINT},
+	}
+	h := newHarness(t, cfg, 3)
+	h.now = h.t0.Add(time.Second)
+	if !h.w.onAlarm(syscall.SIGALRM, h.now) {
+		t.Fatal("SIGALRM was not taken as the deadline")
+	}
+	if !slices.Equal(h.c.fwd, []syscall.Signal{syscall.SIGINT}) {
+		t.Fatalf("sent to the command: got %v, want [SIGINT]", h.c.fwd)
+	}
+	if h.w.onAlarm(syscall.SIGALRM, h.now) {
+		t.Fatal("a second SIGALRM was taken as the deadline again")
+	}
+	h.c.onKill = func(f *fakeContainer) { f.die(3, &platform.ExitStatus{Signal: syscall.SIGKILL}) }
+	h.runUntil(time.Minute)
+	h.wantSent("KILL@3s")
+	res := h.w.result()
+	if res.Outcome != OutcomeTimedOut || res.Status != StatusTimedOut {
+		t.Fatalf("result: got %v %d, want timed out, %d", res.Outcome, res.Status, StatusTimedOut)
+	}
+	if w := h.warnings(); len(w) != 1 || !strings.HasPrefix(w[0], "timed out by SIGALRM after 1s") {
+		t.Fatalf("summary: got %q", w)
+	}
+}
+
+// Without Config.AlarmSignal a SIGALRM is only forwarded.
+func TestAlarmSignalUnsetIsForwarded(t *testing.T) {
+	unixSignals(t)
+	h := newHarness(t, Config{}, 1)
+	if h.w.onAlarm(syscall.SIGALRM, h.now) {
+		t.Fatal("SIGALRM timed the run out without Config.AlarmSignal")
+	}
+}
