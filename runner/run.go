@@ -111,10 +111,20 @@ func Run(cfg Config) (res Result, err error) {
 		return failed(startStatus(err)), &StartError{Status: startStatus(err), Err: err}
 	}
 	// Listen before the first fork, so that no signal and no child exit can
-	// slip past between the spawn and the watch loop.
-	sigs := listen()
+	// slip past between the spawn and the watch loop. Each signal costs a
+	// round trip to the Go runtime's signal thread (some 50 signals, about
+	// 3 ms): that goes on while the mark and the container are made.
+	listening := make(chan *signals, 1)
+	go func() { listening <- listen() }()
+	var sigs *signals
+	listened := func() *signals {
+		if sigs == nil {
+			sigs = <-listening
+		}
+		return sigs
+	}
 	if !cfg.ExitAfter {
-		defer sigs.close()
+		defer func() { listened().close() }()
 	}
 
 	// The mark lets a later run remove what this one leaves if it is
@@ -180,6 +190,7 @@ func Run(cfg Config) (res Result, err error) {
 			}
 		}()
 	}
+	listened()
 	pid, err := spawn(c, platform.Command{Path: path, Args: cfg.Argv, Env: env, Foreground: tty.handOff, SharedGroup: tty.shared})
 	if err != nil {
 		st := startStatus(err)
@@ -199,8 +210,6 @@ func Run(cfg Config) (res Result, err error) {
 
 	w := newWatcher(c, cfg, pid, start, log)
 	w.keyboard = tty.interactive && tty.shared
-	// Supervising needs little of what starting needed: give it back.
-	platform.TrimMemory()
 	w.loop(sigs)
 	if tty.handOff {
 		if err := platform.RestoreForeground(); err != nil {

@@ -49,6 +49,12 @@ const (
 	// sampleEvery is how often a run with a report counts its processes,
 	// for the peak when the cgroup does not count them itself.
 	sampleEvery = time.Second
+	// trimAfter is how long the command runs before curfew gives back the
+	// memory it needed to start (a GC, and its binary's pages: about 2 MiB
+	// of 5). It costs about 10 ms of CPU, which a short command, the
+	// common case in front of CI steps, would wait for at its end: it only
+	// pays where supervising lasts.
+	trimAfter = 100 * time.Millisecond
 )
 
 // watcher is the one place that decides: it turns child exits, signals and
@@ -113,13 +119,18 @@ type watcher struct {
 	order      []int // pids of stopped, in the order first seen
 	peak       int
 	nextSample time.Time
+	// trimAt is when the run, if its command still runs, gives back the
+	// memory start-up needed (platform.TrimMemory, through trim).
+	trimAt time.Time
+	trim   func()
 }
 
 func newWatcher(c container, cfg Config, pid int, start time.Time, log *logger) *watcher {
 	w := &watcher{c: c, plan: cfg.Plan, preserve: cfg.PreserveStatus, timeout: cfg.Timeout, log: log, start: start, pid: pid, stage: -1,
 		rewrite: cfg.Rewrite, childOnly: cfg.SignalChildOnly, init: cfg.Init, pid1: os.Getpid() == 1, leftoverPlan: cfg.LeftoverPlan,
 		alarm:     cfg.AlarmSignal,
-		signalPid: platform.SignalPid, stopSelf: platform.StopSelf}
+		signalPid: platform.SignalPid, stopSelf: platform.StopSelf, trim: platform.TrimMemory,
+		trimAt: start.Add(trimAfter)}
 	if cfg.Timeout > 0 {
 		w.deadline = start.Add(cfg.Timeout)
 	}
@@ -172,6 +183,7 @@ func (w *watcher) wakeup() time.Time {
 	earliest(w.deadline)
 	earliest(w.due)
 	earliest(w.nextSample)
+	earliest(w.trimAt)
 	if w.cause != causeNone {
 		earliest(w.nextStatus)
 		earliest(w.nextPoll)
@@ -381,6 +393,12 @@ func (w *watcher) onTimer(now time.Time) {
 	}
 	if !w.nextSample.IsZero() && !now.Before(w.nextSample) {
 		w.sample(now)
+	}
+	if !w.trimAt.IsZero() && !now.Before(w.trimAt) {
+		w.trimAt = time.Time{}
+		if !w.exited && w.cause == causeNone {
+			w.trim()
+		}
 	}
 	if !w.nextStatus.IsZero() && !now.Before(w.nextStatus) && !w.done() {
 		w.nextStatus = now.Add(statusEvery)

@@ -94,6 +94,7 @@ type harness struct {
 	toPid  []string // signalPid calls: "USR1>100"
 	// selfStops counts stopSelf calls.
 	selfStops int
+	trims     int // calls of platform.TrimMemory
 }
 
 func newHarness(t *testing.T, cfg Config, members int) *harness {
@@ -110,6 +111,10 @@ func newHarness(t *testing.T, cfg Config, members int) *harness {
 		return nil
 	}
 	h.w.stopSelf = func() error { h.selfStops++; return nil }
+	h.w.trim = func() { h.trims++ }
+	// The trim's wake-up would come before what most tests step to; the
+	// trim test sets it again.
+	h.w.trimAt = time.Time{}
 	return h
 }
 
@@ -533,5 +538,33 @@ func TestAlarmSignalUnsetIsForwarded(t *testing.T) {
 	h := newHarness(t, Config{}, 1)
 	if h.w.onAlarm(syscall.SIGALRM, h.now) {
 		t.Fatal("SIGALRM timed the run out without Config.AlarmSignal")
+	}
+}
+
+// The memory of start-up is given back once, trimAfter into a run whose
+// command still runs; a command that ends sooner never waits for it.
+func TestTrimOnlyOnceTheCommandHasRunAWhile(t *testing.T) {
+	h := newHarness(t, Config{Timeout: time.Hour}, 1)
+	if w := newWatcher(h.c, Config{Plan: DefaultPlan(syscall.SIGTERM, time.Second)}, 100, h.t0, h.w.log); w.trimAt != h.t0.Add(trimAfter) {
+		t.Fatalf("trim at %v, want %v after the start", w.trimAt.Sub(h.t0), trimAfter)
+	}
+	h.w.trimAt = h.t0.Add(trimAfter)
+	h.advance(time.Minute)
+	if h.now != h.t0.Add(trimAfter) || h.trims != 1 {
+		t.Fatalf("at %v: %d trims, want 1 at %v", h.now.Sub(h.t0), h.trims, trimAfter)
+	}
+	h.advance(2 * time.Hour) // to the deadline
+	if h.trims != 1 {
+		t.Fatalf("%d trims, want 1", h.trims)
+	}
+
+	h = newHarness(t, Config{}, 1)
+	h.w.trimAt = h.t0.Add(trimAfter)
+	h.now = h.t0.Add(trimAfter / 2)
+	h.c.die(1, &platform.ExitStatus{})
+	h.w.onChild(h.now)
+	h.runUntil(time.Minute)
+	if !h.w.done() || h.trims != 0 {
+		t.Fatalf("done %v, %d trims: want done and no trim for a command that ended first", h.w.done(), h.trims)
 	}
 }
