@@ -180,6 +180,8 @@ func (b *bench) startup() (string, error) {
 		{"dumb-init", []string{"dumb-init"}},
 		{"catatonit", []string{"catatonit", "--"}},
 		{"timeout 1h", []string{"timeout", "1h"}},
+		// The floor for a Go wrapper: the runtime's start-up and a fork.
+		{"Go program that only waits (os/exec Run)", []string{b.self, "wait", "--"}},
 	}
 	tools = append(tools, b.variants...)
 	for i := range tools {
