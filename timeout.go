@@ -102,6 +102,9 @@ func runTimeout(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return runner.StatusFailed
 	}
+	if res.CoreDumped {
+		fmt.Fprintf(stderr, "%s: the monitored command dumped core\n", prog)
+	}
 	status, die := timeoutStatus(res, opts)
 	if die != 0 {
 		return runner.Die(die)
@@ -463,6 +466,9 @@ func startFailure(name string, se *runner.StartError) (int, string) {
 // execvpFinds says whether some file called name exists in a $PATH
 // directory: execvp then fails with EACCES (126) rather than ENOENT (127).
 func execvpFinds(name string) bool {
+	if name == "" {
+		return false // execvp("") fails with ENOENT; Join would find the directory
+	}
 	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
 		if dir == "" {
 			dir = "."
@@ -513,16 +519,10 @@ func timeoutConfig(o timeoutOptions) (runner.Config, error) {
 		// those leftovers too, and in bounded time: curfew's default grace.
 		cfg.LeftoverPlan = runner.DefaultPlan(sig, 5*time.Second)
 	}
-	if alarmSignal != 0 {
-		// GNU's timer is SIGALRM: a SIGALRM from outside (a cascaded
-		// timeout -s ALRM) is its timeout, now: it sends its signal to the
-		// command and exits 124. Rewritten to -s's signal, the command gets
-		// what GNU would send it.
-		cfg.AlarmSignal = alarmSignal
-		if sig != syscall.SIGKILL {
-			cfg.Rewrite = map[syscall.Signal]syscall.Signal{alarmSignal: sig}
-		}
-	}
+	// GNU's timer is SIGALRM: a SIGALRM from outside (a cascaded timeout
+	// -s ALRM) is its timeout, now: it sends its signal to the command and
+	// exits 124.
+	cfg.AlarmSignal = alarmSignal
 	// Not a GNU option: lets the same scripts run in each container mode.
 	if m := os.Getenv("CURFEW_CONTAINER"); m != "" {
 		switch m {
@@ -536,17 +536,12 @@ func timeoutConfig(o timeoutOptions) (runner.Config, error) {
 }
 
 // timeoutStatus is GNU timeout's exit status for a finished run, or a signal
-// to die of (as GNU does), from the command's own end (Report.ExitCode and
-// Report.Signal: Result.Status is already curfew's reading of it).
+// to die of (as GNU does), from the command's own end (Result.CommandSignal
+// and Report.ExitCode: Result.Status is already curfew's reading of it).
 func timeoutStatus(res runner.Result, o timeoutOptions) (status int, die syscall.Signal) {
 	timedOut := res.Outcome == runner.OutcomeTimedOut
 	rep := res.Report
-	var killedBy syscall.Signal
-	if rep != nil && rep.ExitCode == nil && rep.Signal != "" {
-		if sig, err := runner.ParseSignal(rep.Signal); err == nil {
-			killedBy = sig
-		}
-	}
+	killedBy := res.CommandSignal
 	switch {
 	case killedBy == 0 && rep != nil && rep.ExitCode != nil:
 		status = *rep.ExitCode

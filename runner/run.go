@@ -54,7 +54,8 @@ type Config struct {
 	// timeout's timer (SIGALRM) does: a cascaded `timeout -s ALRM` relays
 	// its timeout to an inner timeout that way. The first stage goes to the
 	// command (its process group), as GNU's does, so that an inner timeout
-	// stops its own run first; later stages reach every process of the run.
+	// stops its own run first; the rest of the run gets it once the command
+	// has exited, and later stages reach every process. A repeat escalates.
 	AlarmSignal syscall.Signal
 	// ExitAfter says the caller exits as soon as Run returns: Run then
 	// leaves its signal handlers in place instead of removing them one by
@@ -72,6 +73,10 @@ type Result struct {
 	Signal    syscall.Signal
 	Container string // the container mode used
 	Killed    bool   // the SIGKILL stage ran
+	// CommandSignal is the signal that killed the command (0 when it
+	// exited, or never ran); CoreDumped says it dumped core.
+	CommandSignal syscall.Signal
+	CoreDumped    bool
 	// Report says what happened in detail; it is filled on every path,
 	// failures included (the process list only with Config.Report).
 	Report *Report

@@ -93,12 +93,14 @@ type watcher struct {
 	pid1      bool // curfew is PID 1: it cannot stop itself
 	// leftoverPlan replaces plan for the leftovers of a command that exited.
 	leftoverPlan Plan
-	// alarm, received, is the deadline now (Config.AlarmSignal); alarmed
-	// says it came, and commandOnly that the first stage goes to the
-	// command alone.
-	alarm                syscall.Signal
-	alarmed, commandOnly bool
-	alarmAt              time.Time
+	// alarm, received, is the deadline now (Config.AlarmSignal); alarmAt
+	// says when it came. commandOnly: the first stage went to the command
+	// alone, and the rest of the run gets it once the command has exited.
+	alarm       syscall.Signal
+	alarmAt     time.Time
+	commandOnly bool
+	// firstSig is the signal the first stage sent (after --rewrite).
+	firstSig syscall.Signal
 	// keyboard: the command shares curfew's foreground process group on a
 	// terminal, so what the terminal sends (Ctrl+C, Ctrl+\, Ctrl+Z, hangup,
 	// resizes, the shell's fg) has reached the command already; see
@@ -156,9 +158,7 @@ func (w *watcher) loop(s *signals) {
 		case sig := <-s.stop:
 			w.onStop(sig.(syscall.Signal), time.Now())
 		case sig := <-s.forward:
-			if sig := sig.(syscall.Signal); !w.onAlarm(sig, time.Now()) {
-				w.onForward(sig)
-			}
+			w.onSignal(sig.(syscall.Signal), time.Now())
 		case sig := <-s.job:
 			w.onJobControl(sig.(syscall.Signal))
 		case <-timer.C:
@@ -201,11 +201,39 @@ func (w *watcher) onChild(now time.Time) {
 		if e.Pid == w.pid && !w.exited {
 			w.exited, w.status = true, e.Status
 			w.log.kind(Info, KindCommandExited, "command exited after %v: %s", round(now.Sub(w.start)), e.Status)
+			defer w.leftoversOfAShutdown(now)
 		} else {
 			w.log.info("reaped pid %d: %s", e.Pid, e.Status)
 		}
 	}
 	w.check(now)
+}
+
+// leftoversOfAShutdown bounds a shutdown in progress when the command has
+// exited and left processes behind: a first stage that went to the command
+// alone (an alarm) now reaches the rest of the run, and with a
+// LeftoverPlan the current grace ends no later than that plan's first one
+// (GNU timeout's personality: no -k waits forever for the command, not for
+// what it left).
+func (w *watcher) leftoversOfAShutdown(now time.Time) {
+	if w.cause == causeNone || w.empty || !w.lastKill.IsZero() {
+		return
+	}
+	if w.commandOnly && w.stage == 0 {
+		w.commandOnly = false
+		n, err := w.c.Signal(w.firstSig)
+		if err != nil {
+			w.log.warn("cannot signal every process: %v", err)
+		}
+		w.reached += n
+		w.log.sent(w.firstSig, "sent %s to the %d other %s of the run", SignalName(w.firstSig), n, plural(n, "process", "processes"))
+	}
+	if len(w.leftoverPlan) > 0 {
+		if due := now.Add(w.leftoverPlan[0].Grace); due.Before(w.due) {
+			w.due = due
+			w.log.info("the command has exited: %s in %v at the latest", SignalName(w.plan[min(w.stage+1, len(w.plan)-1)].Signal), w.leftoverPlan[0].Grace)
+		}
+	}
 }
 
 // check looks at the container once the command has exited: empty means
@@ -283,18 +311,33 @@ func (w *watcher) rewritten(sig syscall.Signal) (syscall.Signal, bool) {
 	return to, true
 }
 
-// onAlarm times the run out when sig is Config.AlarmSignal and no shutdown
-// has begun: the first stage goes to the command only (GNU timeout sends its
-// signal to the command and its own process group), with --rewrite applied,
-// so an inner timeout gets the signal it is to relay. It reports whether it
-// took the signal; a later one is forwarded like any other.
+// onSignal handles a signal that is not a stop or job-control signal: the
+// alarm, or one to pass on.
+func (w *watcher) onSignal(sig syscall.Signal, now time.Time) {
+	if !w.onAlarm(sig, now) {
+		w.onForward(sig)
+	}
+}
+
+// onAlarm handles Config.AlarmSignal, and reports whether sig was it. With
+// no shutdown begun it times the run out: the first stage goes to the
+// command only (GNU timeout sends its signal to the command and its own
+// process group), with the plan's first signal as on a timeout, so an
+// inner timeout gets the signal it is to relay. During a shutdown it escalates, as a repeated stop
+// signal does (GNU sends KILL on a second alarm once -k is armed). After the
+// command has exited it is not the alarm's business.
 func (w *watcher) onAlarm(sig syscall.Signal, now time.Time) bool {
-	if w.alarm == 0 || sig != w.alarm || w.cause != causeNone || w.exited {
+	if w.alarm == 0 || sig != w.alarm || w.exited {
 		return false
 	}
+	if w.cause != causeNone {
+		w.log.info("received %s again", SignalName(sig))
+		w.escalate(now)
+		return true
+	}
 	w.log.info("received %s: timing out now", SignalName(sig))
-	w.alarmed, w.commandOnly, w.alarmAt = true, true, now
-	w.begin(now, causeTimeout, sig)
+	w.commandOnly, w.alarmAt = true, now
+	w.begin(now, causeTimeout, 0)
 	return true
 }
 
@@ -456,7 +499,7 @@ func (w *watcher) begin(now time.Time, c cause, sig syscall.Signal) {
 	if sig != 0 && st.Signal != syscall.SIGKILL {
 		st.Signal, _ = w.rewritten(sig)
 	}
-	w.stage = 0
+	w.stage, w.firstSig = 0, st.Signal
 	w.send(now, st)
 }
 
@@ -522,11 +565,15 @@ func (w *watcher) send(now time.Time, st Stage) {
 	w.log.sent(st.Signal, "sent %s to %d %s; %s in %v", SignalName(st.Signal), n, plural(n, "process", "processes"), SignalName(next), st.Grace)
 }
 
-// signalCommand sends sig to the command (its process group, or the
-// command alone when it shares curfew's group) and counts that as one.
+// signalCommand sends sig, then SIGCONT as every stage does, to the
+// command (its process group, or the command alone when it shares curfew's
+// group) and counts that as one.
 func (w *watcher) signalCommand(sig syscall.Signal) (int, error) {
 	if err := w.c.SignalCommand(sig); err != nil {
 		return 0, err
+	}
+	if sig != syscall.SIGKILL && sig != platform.SIGCONT {
+		_ = w.c.SignalCommand(platform.SIGCONT)
 	}
 	return 1, nil
 }
@@ -559,13 +606,16 @@ func (w *watcher) track(sig syscall.Signal) {
 func (w *watcher) result() Result {
 	st := w.status
 	var r Result
+	if !st.Exited() {
+		r.CommandSignal, r.CoreDumped = st.Signal, st.Core
+	}
 	switch {
 	case w.cause == causeTimeout:
 		r.Outcome, r.Status = OutcomeTimedOut, StatusTimedOut
 		if w.preserve {
 			r.Status = exitStatus(st)
 		}
-		if w.alarmed {
+		if !w.alarmAt.IsZero() {
 			w.log.kind(Warning, KindSummary, "timed out by %s after %v; %s", SignalName(w.alarm), round(w.alarmAt.Sub(w.start)), w.stoppedText())
 		} else {
 			w.log.kind(Warning, KindSummary, "timed out after %v; %s", w.timeout, w.stoppedText())

@@ -498,31 +498,32 @@ func TestLeftoverPlanReplacesThePlanForLeftovers(t *testing.T) {
 }
 
 // GNU timeout's timer is SIGALRM: one received times the run out at once.
-// The first stage goes to the command alone (an inner timeout relays it),
-// with --rewrite applied; the SIGKILL stage reaches every process. A second
-// SIGALRM is forwarded as any other signal.
+// The first stage, the plan's first signal, goes to the command alone (an
+// inner timeout relays it), with SIGCONT after it; once the command has exited,
+// the rest of the run gets it too, and what ignores it gets the SIGKILL of
+// the LeftoverPlan's grace rather than waiting forever.
 func TestAlarmSignalTimesOutThroughTheCommand(t *testing.T) {
 	unixSignals(t)
 	cfg := Config{
-		Plan:        DefaultPlan(syscall.SIGINT, 2*time.Second),
-		Timeout:     time.Hour,
-		AlarmSignal: syscall.SIGALRM,
-		Rewrite:     map[syscall.Signal]syscall.Signal{syscall.SIGALRM: syscall.SIGINT},
+		Plan:         DefaultPlan(syscall.SIGINT, time.Duration(1<<62)),
+		LeftoverPlan: DefaultPlan(syscall.SIGINT, 5*time.Second),
+		Timeout:      time.Hour,
+		AlarmSignal:  syscall.SIGALRM,
 	}
 	h := newHarness(t, cfg, 3)
 	h.now = h.t0.Add(time.Second)
-	if !h.w.onAlarm(syscall.SIGALRM, h.now) {
-		t.Fatal("SIGALRM was not taken as the deadline")
+	h.w.onSignal(syscall.SIGALRM, h.now)
+	if want := []syscall.Signal{syscall.SIGINT, platform.SIGCONT}; !slices.Equal(h.c.fwd, want) {
+		t.Fatalf("sent to the command: got %v, want %v", h.c.fwd, want)
 	}
-	if !slices.Equal(h.c.fwd, []syscall.Signal{syscall.SIGINT}) {
-		t.Fatalf("sent to the command: got %v, want [SIGINT]", h.c.fwd)
-	}
-	if h.w.onAlarm(syscall.SIGALRM, h.now) {
-		t.Fatal("a second SIGALRM was taken as the deadline again")
-	}
-	h.c.onKill = func(f *fakeContainer) { f.die(3, &platform.ExitStatus{Signal: syscall.SIGKILL}) }
+	h.wantSent() // nothing to the rest of the run yet
+	h.now = h.t0.Add(1500 * time.Millisecond)
+	h.c.die(1, &platform.ExitStatus{Code: 130})
+	h.w.onChild(h.now)
+	h.wantSent("INT@1.5s")
+	h.c.onKill = func(f *fakeContainer) { f.die(2, nil) }
 	h.runUntil(time.Minute)
-	h.wantSent("KILL@3s")
+	h.wantSent("INT@1.5s", "KILL@6.5s")
 	res := h.w.result()
 	if res.Outcome != OutcomeTimedOut || res.Status != StatusTimedOut {
 		t.Fatalf("result: got %v %d, want timed out, %d", res.Outcome, res.Status, StatusTimedOut)
@@ -532,12 +533,41 @@ func TestAlarmSignalTimesOutThroughTheCommand(t *testing.T) {
 	}
 }
 
-// Without Config.AlarmSignal a SIGALRM is only forwarded.
+// A second alarm during the shutdown escalates, as a repeated stop signal
+// does (GNU sends KILL on it once -k is armed).
+func TestAlarmSignalRepeatedEscalates(t *testing.T) {
+	unixSignals(t)
+	cfg := Config{Plan: DefaultPlan(syscall.SIGTERM, 10*time.Second), AlarmSignal: syscall.SIGALRM}
+	h := newHarness(t, cfg, 1)
+	h.now = h.t0.Add(time.Second)
+	h.w.onSignal(syscall.SIGALRM, h.now)
+	h.now = h.t0.Add(2 * time.Second)
+	h.w.onSignal(syscall.SIGALRM, h.now)
+	h.wantSent("KILL@2s")
+	if want := []syscall.Signal{syscall.SIGTERM, platform.SIGCONT}; !slices.Equal(h.c.fwd, want) {
+		t.Fatalf("sent to the command: got %v, want %v", h.c.fwd, want)
+	}
+}
+
+// Without Config.AlarmSignal a SIGALRM is forwarded like any other signal.
 func TestAlarmSignalUnsetIsForwarded(t *testing.T) {
 	unixSignals(t)
 	h := newHarness(t, Config{}, 1)
-	if h.w.onAlarm(syscall.SIGALRM, h.now) {
-		t.Fatal("SIGALRM timed the run out without Config.AlarmSignal")
+	h.w.onSignal(syscall.SIGALRM, h.now)
+	if want := []syscall.Signal{syscall.SIGALRM}; !slices.Equal(h.c.fwd, want) || h.w.cause != causeNone {
+		t.Fatalf("forwarded %v, shutdown cause %d: want %v and no shutdown", h.c.fwd, h.w.cause, want)
+	}
+}
+
+// The command's own death, core dump included, reaches the Result.
+func TestResultSaysHowTheCommandDied(t *testing.T) {
+	unixSignals(t)
+	h := newHarness(t, Config{}, 1)
+	h.c.die(1, &platform.ExitStatus{Signal: syscall.SIGSEGV, Core: true})
+	h.w.onChild(h.now)
+	res := h.w.result()
+	if res.CommandSignal != syscall.SIGSEGV || !res.CoreDumped {
+		t.Fatalf("got signal %v, core %v; want SIGSEGV, core dumped", res.CommandSignal, res.CoreDumped)
 	}
 }
 
@@ -558,13 +588,16 @@ func TestTrimOnlyOnceTheCommandHasRunAWhile(t *testing.T) {
 		t.Fatalf("%d trims, want 1", h.trims)
 	}
 
-	h = newHarness(t, Config{}, 1)
+	// The command ends first and leaves a process that takes its time to
+	// stop: the run goes on past the trim's time, without a trim.
+	h = newHarness(t, Config{}, 2)
 	h.w.trimAt = h.t0.Add(trimAfter)
 	h.now = h.t0.Add(trimAfter / 2)
 	h.c.die(1, &platform.ExitStatus{})
 	h.w.onChild(h.now)
+	h.c.onKill = func(f *fakeContainer) { f.die(1, nil) }
 	h.runUntil(time.Minute)
-	if !h.w.done() || h.trims != 0 {
-		t.Fatalf("done %v, %d trims: want done and no trim for a command that ended first", h.w.done(), h.trims)
+	if !h.w.done() || h.now.Before(h.t0.Add(trimAfter)) || h.trims != 0 {
+		t.Fatalf("done %v at %v, %d trims: want done after %v and no trim for a command that ended first", h.w.done(), h.now.Sub(h.t0), h.trims, trimAfter)
 	}
 }
