@@ -90,7 +90,6 @@ func runTimeout(args []string, stdout, stderr io.Writer) int {
 	}
 	out := &timeoutRenderer{w: stderr, prog: prog, command: opts.argv[0], verbose: opts.verbose, signal: opts.signal}
 	cfg.Events = out.event
-	handleLikeGNU(opts.signal)
 	res, err := runner.Run(cfg)
 	if err != nil {
 		var se *runner.StartError
@@ -523,6 +522,7 @@ func timeoutConfig(o timeoutOptions) (runner.Config, error) {
 	// -s ALRM) is its timeout, now: it sends its signal to the command and
 	// exits 124.
 	cfg.AlarmSignal = alarmSignal
+	cfg.Unignore = handledLikeGNU(o.signal)
 	// Not a GNU option: lets the same scripts run in each container mode.
 	if m := os.Getenv("CURFEW_CONTAINER"); m != "" {
 		switch m {

@@ -16,5 +16,5 @@ var (
 	signalNames   = map[syscall.Signal]string{}
 )
 
-// handleLikeGNU has nothing to do where signals cannot be ignored.
-func handleLikeGNU(syscall.Signal) {}
+// handledLikeGNU is empty where signals cannot be ignored.
+func handledLikeGNU(syscall.Signal) []syscall.Signal { return nil }

@@ -3,8 +3,6 @@
 package main
 
 import (
-	"os"
-	"os/signal"
 	"runtime"
 	"syscall"
 )
@@ -30,18 +28,16 @@ var signalAliases, signalNames = func() (map[string]syscall.Signal, map[syscall.
 	return aliases, names
 }()
 
-// handleLikeGNU catches what GNU timeout installs a handler for (its timer
-// signal, INT, QUIT, HUP, TERM and -s's signal) before the run starts, so
-// that, as under GNU, the command starts with their default action even
+// handledLikeGNU lists what GNU timeout installs a handler for (its timer
+// signal, INT, QUIT, HUP, TERM and -s's signal): the run catches them even
 // when timeout started with them ignored (a background job's SIGINT,
-// nohup's SIGHUP): the command of "timeout 5 cmd &" in a script can still
+// nohup's SIGHUP), so that, as under GNU, the command starts with their
+// default action: the command of "timeout 5 cmd &" in a script can still
 // trap SIGINT. curfew itself keeps such signals ignored instead.
-func handleLikeGNU(sig syscall.Signal) {
-	sigs := []os.Signal{syscall.SIGALRM, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGHUP, syscall.SIGTERM}
+func handledLikeGNU(sig syscall.Signal) []syscall.Signal {
+	sigs := []syscall.Signal{syscall.SIGALRM, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGHUP, syscall.SIGTERM}
 	if sig != 0 && sig != syscall.SIGKILL && sig != syscall.SIGSTOP {
 		sigs = append(sigs, sig)
 	}
-	// Nobody reads the channel: the runner's own handlers do the work, and
-	// signals this one cannot take are dropped.
-	signal.Notify(make(chan os.Signal, 1), sigs...)
+	return sigs
 }

@@ -57,6 +57,13 @@ type Config struct {
 	// stops its own run first; the rest of the run gets it once the command
 	// has exited, and later stages reach every process. A repeat escalates.
 	AlarmSignal syscall.Signal
+	// Unignore lists signals the run catches even when curfew started with
+	// them ignored, so that the command starts with their default action
+	// (GNU timeout does so for INT, QUIT, HUP, TERM, ALRM and its -s
+	// signal). Any other signal ignored at start stays ignored, for the
+	// command too. One that is neither a stop nor a forwarded signal is
+	// forwarded when received.
+	Unignore []syscall.Signal
 	// ExitAfter says the caller exits as soon as Run returns: Run then
 	// leaves its signal handlers in place instead of removing them one by
 	// one (each is a round trip to the Go runtime's signal thread).
@@ -120,7 +127,7 @@ func Run(cfg Config) (res Result, err error) {
 	// round trip to the Go runtime's signal thread (some 50 signals, about
 	// 3 ms): that goes on while the mark and the container are made.
 	listening := make(chan *signals, 1)
-	go func() { listening <- listen() }()
+	go func() { listening <- listen(cfg.Unignore) }()
 	var sigs *signals
 	listened := func() *signals {
 		if sigs == nil {
@@ -434,7 +441,7 @@ type signals struct {
 	stop, forward, job, child chan os.Signal
 }
 
-func listen() *signals {
+func listen(unignore []syscall.Signal) *signals {
 	s := &signals{
 		stop:    make(chan os.Signal, 16),
 		forward: make(chan os.Signal, 2048),
@@ -444,19 +451,22 @@ func listen() *signals {
 	// A signal ignored when curfew started (nohup, a background job's
 	// SIGINT) stays ignored, and so the command inherits it ignored:
 	// Notify would install a handler and exec would reset it to default.
-	for _, sig := range platform.StopSignals() {
-		if !signal.Ignored(sig) {
-			signal.Notify(s.stop, sig)
+	// Config.Unignore names the exceptions.
+	caught := map[os.Signal]bool{}
+	catch := func(c chan os.Signal, sigs []os.Signal) {
+		for _, sig := range sigs {
+			caught[sig] = true
+			if !signal.Ignored(sig) || slices.ContainsFunc(unignore, func(u syscall.Signal) bool { return os.Signal(u) == sig }) {
+				signal.Notify(c, sig)
+			}
 		}
 	}
-	for _, sig := range platform.ForwardSignals() {
-		if !signal.Ignored(sig) {
+	catch(s.stop, platform.StopSignals())
+	catch(s.forward, platform.ForwardSignals())
+	catch(s.job, platform.JobControlSignals())
+	for _, sig := range unignore {
+		if !caught[sig] && sig != platform.ChildSignal {
 			signal.Notify(s.forward, sig)
-		}
-	}
-	for _, sig := range platform.JobControlSignals() {
-		if !signal.Ignored(sig) {
-			signal.Notify(s.job, sig)
 		}
 	}
 	// SIGCHLD is always caught, even when it was ignored at start: with

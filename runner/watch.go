@@ -197,16 +197,19 @@ func (w *watcher) wakeup() time.Time {
 // onChild reaps every exited child and checks whether the run is over.
 func (w *watcher) onChild(now time.Time) {
 	exits, _ := w.c.Reap()
+	commandExited := false
 	for _, e := range exits {
 		if e.Pid == w.pid && !w.exited {
-			w.exited, w.status = true, e.Status
+			w.exited, w.status, commandExited = true, e.Status, true
 			w.log.kind(Info, KindCommandExited, "command exited after %v: %s", round(now.Sub(w.start)), e.Status)
-			defer w.leftoversOfAShutdown(now)
 		} else {
 			w.log.info("reaped pid %d: %s", e.Pid, e.Status)
 		}
 	}
 	w.check(now)
+	if commandExited {
+		w.leftoversOfAShutdown(now)
+	}
 }
 
 // leftoversOfAShutdown bounds a shutdown in progress when the command has
@@ -320,12 +323,12 @@ func (w *watcher) onSignal(sig syscall.Signal, now time.Time) {
 }
 
 // onAlarm handles Config.AlarmSignal, and reports whether sig was it. With
-// no shutdown begun it times the run out: the first stage goes to the
-// command only (GNU timeout sends its signal to the command and its own
-// process group), with the plan's first signal as on a timeout, so an
-// inner timeout gets the signal it is to relay. During a shutdown it escalates, as a repeated stop
-// signal does (GNU sends KILL on a second alarm once -k is armed). After the
-// command has exited it is not the alarm's business.
+// no shutdown begun it times the run out: the first stage, the plan's first
+// signal as on a timeout, goes to the command only (GNU timeout sends its
+// signal to the command and its own process group), so an inner timeout
+// gets the signal it is to relay. During a shutdown it escalates, as a
+// repeated stop signal does (GNU sends KILL on a second alarm once -k is
+// armed). After the command has exited it is not the alarm's business.
 func (w *watcher) onAlarm(sig syscall.Signal, now time.Time) bool {
 	if w.alarm == 0 || sig != w.alarm || w.exited {
 		return false
